@@ -1,0 +1,129 @@
+"""Roles and permissions, declared as data in one place.
+
+Every check in views, API, exports, search and actions goes through :func:`has_perm` /
+:func:`require`, and the scope a role works in (commune, province, agency, national) is
+declared here too. ``tests/test_permission_matrix.py`` walks the whole table.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from baove.core.errors import ActionNotAllowed
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from baove.accounts.models import User
+
+
+class Role(models.TextChoices):
+    """The roles a user can hold (one per user)."""
+
+    COMMUNE_OFFICER = "commune_officer", _("Commune child protection officer")
+    PROVINCE_MANAGER = "province_manager", _("Province manager")
+    PROVIDER_STAFF = "provider_staff", _("Service provider staff")
+    NATIONAL_ANALYST = "national_analyst", _("National analyst")
+    AUDITOR = "auditor", _("Auditor")
+    ADMIN = "admin", _("System administrator")
+
+
+class Scope(enum.StrEnum):
+    """Which records a role reaches."""
+
+    COMMUNE = "commune"  # cases in the user's commune
+    PROVINCE = "province"  # cases in the user's province
+    AGENCY = "agency"  # cases shared with the user's agency
+    NATIONAL = "national"  # aggregates or the audit log, never named case records
+    NONE = "none"
+
+
+class Perm(enum.StrEnum):
+    """Permissions; each action and each read path needs exactly one of these."""
+
+    CASE_VIEW = "case.view"
+    CASE_SEARCH = "case.search"
+    CASE_CREATE = "case.create"
+    CASE_UPDATE = "case.update"
+    CASE_TRANSITION = "case.transition"
+    CASE_ASSIGN = "case.assign"
+    CASE_NOTE = "case.note"
+    CASE_CONSENT = "case.consent"
+    CASE_PLAN_SUBMIT = "case.plan_submit"
+    CASE_CLOSE_REQUEST = "case.close_request"
+    CASE_APPROVE = "case.approve"
+    CASE_REOPEN = "case.reopen"
+    CASE_SHARE = "case.share"
+    CASE_EXPORT = "case.export"
+    STATS_VIEW = "stats.view"
+    AUDIT_VIEW = "audit.view"
+    USER_MANAGE = "user.manage"
+
+
+_OFFICER = frozenset(
+    {
+        Perm.CASE_VIEW,
+        Perm.CASE_SEARCH,
+        Perm.CASE_CREATE,
+        Perm.CASE_UPDATE,
+        Perm.CASE_TRANSITION,
+        Perm.CASE_ASSIGN,
+        Perm.CASE_NOTE,
+        Perm.CASE_CONSENT,
+        Perm.CASE_PLAN_SUBMIT,
+        Perm.CASE_CLOSE_REQUEST,
+        Perm.CASE_REOPEN,
+        Perm.CASE_SHARE,
+        Perm.CASE_EXPORT,
+    }
+)
+
+#: The permission table: role -> (scope, permissions).
+PERMISSIONS: dict[Role, tuple[Scope, frozenset[Perm]]] = {
+    Role.COMMUNE_OFFICER: (Scope.COMMUNE, _OFFICER),
+    Role.PROVINCE_MANAGER: (Scope.PROVINCE, _OFFICER | {Perm.CASE_APPROVE, Perm.STATS_VIEW}),
+    # Service providers see only the cases shared with their agency, and add service notes.
+    Role.PROVIDER_STAFF: (Scope.AGENCY, frozenset({Perm.CASE_VIEW, Perm.CASE_NOTE})),
+    # Analysts see aggregates with small cells suppressed, never names.
+    Role.NATIONAL_ANALYST: (Scope.NATIONAL, frozenset({Perm.STATS_VIEW})),
+    Role.AUDITOR: (Scope.NATIONAL, frozenset({Perm.AUDIT_VIEW})),
+    # Administrators manage accounts; they do not read children's records.
+    Role.ADMIN: (Scope.NATIONAL, frozenset({Perm.USER_MANAGE})),
+}
+
+#: Roles that can be owner of or assigned to a case.
+CASEWORKER_ROLES = frozenset({Role.COMMUNE_OFFICER, Role.PROVINCE_MANAGER})
+
+
+def role_of(user: User | AnonymousUser) -> Role | None:
+    """Return the user's role, or None for anonymous or inactive users."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    return Role(user.role)  # type: ignore[union-attr]
+
+
+def scope_of(user: User | AnonymousUser) -> Scope:
+    """Return the scope the user's role works in."""
+    role = role_of(user)
+    return PERMISSIONS[role][0] if role is not None else Scope.NONE
+
+
+def perms_of(user: User | AnonymousUser) -> frozenset[Perm]:
+    """Return every permission the user holds."""
+    role = role_of(user)
+    return PERMISSIONS[role][1] if role is not None else frozenset()
+
+
+def has_perm(user: User | AnonymousUser, perm: Perm) -> bool:
+    """Return True when the user's role grants ``perm``."""
+    return perm in perms_of(user)
+
+
+def require(user: User | AnonymousUser, perm: Perm) -> None:
+    """Raise :class:`ActionNotAllowed` unless the user's role grants ``perm``."""
+    if not has_perm(user, perm):
+        raise ActionNotAllowed(_("Your role does not allow this action."))

@@ -1,0 +1,240 @@
+"""Read paths over cases: every one is scoped, and every read of children's records audited.
+
+Pages, the API and exports call these functions rather than querying models themselves, so
+scope checks and audit events cannot be forgotten on one path.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from baove.accounts.roles import Perm, Scope, require, scope_of
+from baove.audit.log import record
+from baove.audit.models import AuditEvent
+from baove.cases.access import access_case, scoped_cases
+from baove.cases.models import Case
+from baove.cases.vocab import Category, RiskLevel, Status
+from baove.registry.search import name_query
+
+if TYPE_CHECKING:
+    from baove.accounts.models import User
+
+MAX_PAGE = 100
+#: Actions that are reads; they stay in the audit log but not in a case's timeline.
+READ_ACTIONS = ("case.view", "case.search", "case.list", "case.export")
+
+
+def _ids(cases: list[Case]) -> list[int]:
+    return [c.pk for c in cases]
+
+
+def view_case(user: User, case_id: int | str) -> Case:
+    """Return a case for display and audit the read."""
+    case = access_case(user, case_id)
+    record(
+        user, "case.view", case_id=case.pk, child_id=case.child_id, object_type="case",
+        object_id=case.pk,
+    )  # fmt: skip
+    return case
+
+
+def _listing(qs: QuerySet[Case]) -> QuerySet[Case]:
+    return qs.select_related("child", "commune", "owner").only(
+        "id", "reference", "status", "risk_level", "reported_at", "response_due_at",
+        "first_response_at", "is_open", "version", "child__id", "child__family_name",
+        "child__middle_name", "child__given_name", "child__birth_date", "child__sex",
+        "commune__code", "commune__name", "owner__id", "owner__username", "owner__first_name",
+        "owner__last_name",
+    )  # fmt: skip
+
+
+def search_cases(user: User, text: str, *, limit: int = 50) -> list[Case]:
+    """Find cases in scope by child name (with or without tones), case reference or ID number.
+
+    The read is audited with the ids of the cases returned.
+    """
+    require(user, Perm.CASE_SEARCH)
+    text = (text or "").strip()[:200]
+    limit = max(1, min(limit, MAX_PAGE))
+    scoped = scoped_cases(user, Perm.CASE_SEARCH)
+    compact = text.replace(" ", "").replace(".", "")
+    cond: Q | None
+    if len(compact) == 12 and compact.isdigit():
+        cond = Q(child__id_number=compact)
+    elif len(text) == 12 and text[2] == "-" and text[5] == "-":
+        cond = Q(reference=text.upper())
+    else:
+        cond = name_query(text, "child__")
+    if cond is None:
+        return []
+    results = list(_listing(scoped.filter(cond)).order_by("-is_open", "-reported_at")[:limit])
+    record(
+        user, "case.search", object_type="case",
+        details={"query_length": len(text), "results": _ids(results)},
+    )  # fmt: skip
+    return results
+
+
+@dataclass
+class CaseloadPage:
+    """One page of a caseload listing."""
+
+    cases: list[Case]
+    total: int
+    overdue: int
+    page: int
+    pages: int
+
+
+def caseload(
+    user: User,
+    *,
+    mine: bool = True,
+    status: str | None = None,
+    risk: str | None = None,
+    overdue_only: bool = False,
+    page: int = 1,
+    per_page: int = 50,
+) -> CaseloadPage:
+    """Return the user's open cases, overdue and most urgent first, one page at a time.
+
+    Args:
+        user: The worker.
+        mine: Only cases the user owns or is assigned to (else all open cases in scope).
+        status: Only this stage.
+        risk: Only this risk level.
+        overdue_only: Only cases whose first response is late.
+        page: 1-based page number.
+        per_page: Rows per page (at most 100).
+    """
+    require(user, Perm.CASE_VIEW)
+    per_page = max(1, min(per_page, MAX_PAGE))
+    qs = scoped_cases(user).filter(is_open=True)
+    if mine and scope_of(user) is not Scope.AGENCY:
+        qs = qs.filter(Q(owner=user) | Q(assignments__user=user)).distinct()
+    if status in Status.values:
+        qs = qs.filter(status=status)
+    if risk in RiskLevel.values:
+        qs = qs.filter(risk_level=risk)
+    now = timezone.now()
+    late = Q(first_response_at__isnull=True, response_due_at__lt=now)
+    if overdue_only:
+        qs = qs.filter(late)
+    counts = qs.aggregate(total=Count("id"), overdue=Count("id", filter=late))
+    total = counts["total"]
+    pages = max(1, -(-total // per_page))
+    page = max(1, min(page, pages))
+    # Ordering by the due time puts overdue and most urgent reports first.
+    rows = list(
+        _listing(qs).order_by("response_due_at", "id")[(page - 1) * per_page : page * per_page]
+    )
+    record(user, "case.list", object_type="case", details={"results": _ids(rows)})
+    return CaseloadPage(rows, total, counts["overdue"], page, pages)
+
+
+def timeline(case: Case) -> QuerySet[AuditEvent]:
+    """Return everything that happened to a case, newest first (reads left out)."""
+    return (
+        AuditEvent.objects.filter(case_id=case.pk)
+        .exclude(action__in=READ_ACTIONS)
+        .order_by("-at", "-id")
+    )
+
+
+# Spreadsheet programs run cell text starting with these as a formula (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> str:
+    """Return ``value`` as text that a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+EXPORT_COLUMNS = [
+    "reference", "status", "risk_level", "categories", "child_name", "sex", "birth_date",
+    "commune_code", "commune", "reported_at", "response_due_at", "first_response_at",
+    "overdue", "owner",
+]  # fmt: skip
+
+
+def export_cases_csv(user: User, *, open_only: bool = True) -> Iterator[str]:
+    """Yield a CSV export of the cases in the user's scope, line by line (streamed).
+
+    The export is permission-checked and audited with the number of rows.
+    """
+    require(user, Perm.CASE_EXPORT)
+    qs = scoped_cases(user, Perm.CASE_EXPORT)
+    if open_only:
+        qs = qs.filter(is_open=True)
+    count = qs.count()
+    record(user, "case.export", object_type="case", details={"rows": count, "format": "csv"})
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(EXPORT_COLUMNS)
+    now = timezone.now()
+    labels = dict(Category.choices)
+    for case in _listing(qs).prefetch_related("categories").order_by("id").iterator(2000):
+        child = case.child
+        cats = "; ".join(str(labels.get(c.code, c.code)) for c in case.categories.all())
+        late = case.first_response_at is None and case.response_due_at < now and case.is_open
+        writer.writerow(
+            [
+                neutralise(v)
+                for v in (
+                    case.reference, case.get_status_display(), case.get_risk_level_display(),
+                    cats, child.full_name, child.get_sex_display(), child.birth_date,
+                    case.commune_id, case.commune.name, case.reported_at.isoformat(),
+                    case.response_due_at.isoformat(),
+                    case.first_response_at.isoformat() if case.first_response_at else "",
+                    _("yes") if late else _("no"), case.owner.username,
+                )
+            ]
+        )  # fmt: skip
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate(0)
+    yield buffer.getvalue()
+
+
+@dataclass
+class Cell:
+    """One cell of an aggregate table; ``value`` is None when suppressed."""
+
+    key: dict[str, str]
+    value: int | None
+
+
+def case_counts(user: User, *, by: str = "province") -> list[Cell]:
+    """Count open cases by province, category, status or risk, suppressing small cells.
+
+    Province managers get their province, analysts the nation. No names are involved, and
+    cells below ``BAOVE_MIN_CELL`` (but above zero) are returned as None so that a child
+    cannot be singled out.
+    """
+    require(user, Perm.STATS_VIEW)
+    qs = Case.objects.filter(is_open=True)
+    if scope_of(user) is Scope.PROVINCE:
+        qs = qs.filter(province_id=user.province_id)
+    field = {
+        "province": "province_id",
+        "status": "status",
+        "risk": "risk_level",
+        "category": "categories__code",
+    }.get(by)
+    if field is None:
+        raise ValueError(by)
+    threshold = settings.BAOVE_MIN_CELL
+    rows = qs.values(field).annotate(n=Count("id", distinct=True)).order_by(field)
+    return [
+        Cell({by: str(row[field])}, row["n"] if row["n"] >= threshold else None) for row in rows
+    ]

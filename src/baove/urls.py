@@ -1,0 +1,13 @@
+"""URL configuration: web pages, the JSON API under /api/, language switching."""
+
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog, set_language
+
+from baove.api.api import api
+
+urlpatterns = [
+    path("api/", api.urls),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("", include("baove.web.urls")),
+]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from django.utils import translation
 
 from baove import settings as project_settings
 from baove.accounts import actions
 from baove.accounts.roles import PERMISSIONS, Perm, Role, Scope, has_perm, scope_of
-from baove.core.errors import ActionNotAllowed, ValidationFailed
+from baove.core.errors import ActionNotAllowed, DomainError, ValidationFailed
 
 from .conftest import World
 
@@ -71,5 +74,16 @@ def test_inactive_user_has_no_permissions(world: World) -> None:
     actions.set_active(world.manager_a, active=False, acting_user=world.admin)
     world.manager_a.refresh_from_db()
     assert not has_perm(world.manager_a, Perm.CASE_VIEW)
-    with pytest.raises(Exception, match="own account"):
+    with pytest.raises(DomainError), translation.override("en"):
         actions.set_active(world.admin, active=False, acting_user=world.admin)
+
+
+def test_lockout_username_is_cleaned_for_storage(rf: Any) -> None:
+    from baove.accounts.lockout import attempted_username
+
+    long = rf.post("/login/", {"username": "a" * 100_000, "password": "x"})
+    assert attempted_username(long) == "a" * 150
+    nul = rf.post("/login/", {"username": "ab\x00c"})
+    assert attempted_username(nul) == "abc"
+    assert attempted_username(rf.post("/login/", {}), {"username": "officer"}) == "officer"
+    assert attempted_username(rf.post("/login/", {})) == ""

@@ -21,7 +21,12 @@ def test_record_keeps_actor_role_channel_and_subject(world: World) -> None:
     assert (event.actor_username, event.actor_role, event.channel) == (
         "officer_a1", "commune_officer", "api",
     )  # fmt: skip
-    assert (event.case_id, event.child_id, event.ip, event.url_path) == (7, 8, "127.0.0.9", "/api/x")
+    assert (event.case_id, event.child_id, event.ip, event.url_path) == (
+        7,
+        8,
+        "127.0.0.9",
+        "/api/x",
+    )
     assert event.at is not None and event.at.tzinfo is not None
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from django.utils import timezone
 
@@ -12,6 +14,7 @@ from baove.core.errors import (
     ActionNotAllowed,
     Conflict,
     ConsentMissing,
+    DomainError,
     IllegalTransition,
     NotFound,
     ValidationFailed,
@@ -121,7 +124,9 @@ def test_workflow_needs_approved_plan_and_consent(world: World) -> None:
         actions.advance_case(
             case, to_status="services", acting_user=world.officer_a1, expected_version=case.version
         )
-    approval = actions.submit_case_plan(case, plan="Thăm nhà hằng tuần", acting_user=world.officer_a1)
+    approval = actions.submit_case_plan(
+        case, plan="Thăm nhà hằng tuần", acting_user=world.officer_a1
+    )
     # a double click submits the same plan again: same pending request, nothing new
     again = actions.submit_case_plan(case, plan="Thăm nhà hằng tuần", acting_user=world.officer_a1)
     assert again.pk == approval.pk
@@ -168,9 +173,13 @@ def test_illegal_transition_changes_nothing(world: World) -> None:
             case, to_status="follow_up", acting_user=world.officer_a1, expected_version=1
         )
     with pytest.raises(IllegalTransition):
-        actions.advance_case(case, to_status="closed", acting_user=world.officer_a1, expected_version=1)
+        actions.advance_case(
+            case, to_status="closed", acting_user=world.officer_a1, expected_version=1
+        )
     with pytest.raises(IllegalTransition):
-        actions.advance_case(case, to_status="bogus", acting_user=world.officer_a1, expected_version=1)
+        actions.advance_case(
+            case, to_status="bogus", acting_user=world.officer_a1, expected_version=1
+        )
     case.refresh_from_db()
     assert case.status == "reported" and case.version == 1
     assert events(case) == ["case.open"]
@@ -210,7 +219,9 @@ def test_closure_needs_manager_approval_four_eyes_and_reopen(world: World) -> No
     case.refresh_from_db()
     assert case.status == "closed" and not case.is_open and case.closure_reason == "no_concern"
     with pytest.raises(IllegalTransition):
-        actions.update_case(case, acting_user=world.officer_a1, expected_version=case.version, risk_level="low")
+        actions.update_case(
+            case, acting_user=world.officer_a1, expected_version=case.version, risk_level="low"
+        )
     case = actions.reopen_case(
         case, reason="Tái phát", acting_user=world.officer_a1, expected_version=case.version
     )
@@ -220,7 +231,7 @@ def test_closure_needs_manager_approval_four_eyes_and_reopen(world: World) -> No
 
 def test_each_action_writes_exactly_one_audit_event(world: World) -> None:
     case = world.case_a1
-    steps = [
+    steps: list[Callable[[], object]] = [
         lambda: actions.advance_case(case, to_status="screened", acting_user=world.officer_a1,
                                      expected_version=1),
         lambda: actions.add_note(case, text="Đã gọi điện", acting_user=world.officer_a1),
@@ -239,10 +250,48 @@ def test_each_action_writes_exactly_one_audit_event(world: World) -> None:
 
 def test_assign_only_to_caseworkers_covering_the_area(world: World) -> None:
     for other in (world.officer_b1, world.officer_a2, world.analyst, world.provider_x):
-        with pytest.raises(Exception, match="cannot work"):
+        with pytest.raises(DomainError) as info:
             actions.assign_case(world.case_a1, to_user=other, acting_user=world.manager_a)
+        assert info.value.field == "user"
 
 
 def test_sharing_needs_consent(world: World) -> None:
     with pytest.raises(ConsentMissing):
         actions.share_case(world.case_a1, agency=world.agency_x, acting_user=world.officer_a1)
+
+
+def test_update_child_keeps_case_search_keys_in_step(world: World) -> None:
+    from baove.registry.actions import update_child
+
+    child = world.case_a1.child
+    update_child(
+        child, changes={"given_name": "Hường"}, expected_version=1, acting_user=world.officer_a1
+    )
+    case = Case.objects.get(pk=world.case_a1.pk)
+    assert (case.name_folded, case.given_first_folded) == ("nguyen thi huong", "huong nguyen thi")
+    update_child(
+        child, changes={"family_name": "Lê", "given_name": "Mai"}, expected_version=2,
+        acting_user=world.officer_a1,
+    )  # fmt: skip
+    case.refresh_from_db()
+    assert (case.name_folded, case.given_first_folded) == ("le thi mai", "mai le thi")
+    with pytest.raises(Conflict):
+        update_child(
+            child, changes={"given_name": "X"}, expected_version=2, acting_user=world.officer_a1
+        )
+    with pytest.raises(NotFound):
+        update_child(
+            child, changes={"given_name": "X"}, expected_version=3, acting_user=world.officer_b1
+        )
+
+
+def test_stale_transition_is_a_conflict_not_an_illegal_step(world: World) -> None:
+    case = world.case_a1
+    actions.advance_case(
+        case, to_status="screened", acting_user=world.manager_a, expected_version=1
+    )
+    # A second worker still looking at the "reported" page asks for the same step.
+    with pytest.raises(Conflict):
+        actions.advance_case(
+            case, to_status="screened", acting_user=world.officer_a1, expected_version=1
+        )

@@ -100,4 +100,6 @@ def test_concurrent_transitions_advance_once(committed_world: World) -> None:
     )
     assert sum(isinstance(r, Case) for r in results) == 1, results
     assert sum(isinstance(r, Conflict) for r in results) == 2, results
-    assert AuditEvent.objects.filter(case_id=world.case_a1.pk, action="case.transition").count() == 1
+    assert (
+        AuditEvent.objects.filter(case_id=world.case_a1.pk, action="case.transition").count() == 1
+    )

@@ -152,9 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     server_args(serve_p)
     serve_p.set_defaults(func=cmd_serve)
 
-    sub.add_parser("migrate", help="create or update the database").set_defaults(
-        func=cmd_migrate
-    )
+    sub.add_parser("migrate", help="create or update the database").set_defaults(func=cmd_migrate)
 
     cu = sub.add_parser("createuser", help="create a user (asks for the password)")
     cu.add_argument("username")

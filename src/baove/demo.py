@@ -54,6 +54,9 @@ _STORY_CHILDREN: list[dict[str, Any]] = [
 ]
 
 
+_PLAN = "1. Tư vấn tâm lý hằng tuần.\n2. Hỗ trợ học tập.\n3. Thăm nhà 2 tuần/lần."
+
+
 def _logins_path() -> Any:
     return settings.DATA_DIR / "demo-logins.json"
 
@@ -110,10 +113,7 @@ def _stories(officer: User, manager: User, deputy: User, agency: Agency) -> None
             acting_user=officer,
         )  # fmt: skip
         if stage in ("case_plan", "services", "closed"):
-            approval = case_actions.submit_case_plan(
-                case, plan="1. Tư vấn tâm lý hằng tuần.\n2. Hỗ trợ học tập.\n3. Thăm nhà 2 tuần/lần.",
-                acting_user=officer,
-            )  # fmt: skip
+            approval = case_actions.submit_case_plan(case, plan=_PLAN, acting_user=officer)
             if stage == "case_plan":
                 continue
             case_actions.decide_approval(approval, approve=True, comment="", acting_user=manager)

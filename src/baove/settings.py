@@ -91,6 +91,9 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# Widgets render through Jinja2: the case page has a dozen forms, and Django's template
+# engine spent most of the page's time rendering their options (measured in bench/).
+FORM_RENDERER = "django.forms.renderers.Jinja2"
 ROOT_URLCONF = "baove.urls"
 WSGI_APPLICATION = "baove.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
@@ -118,7 +121,11 @@ TEMPLATES = [
 _default_sqlite = f"sqlite:///{DATA_DIR / 'baove.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", _default_sqlite), conn_max_age=60 if PRODUCTION else 0
+        # Persistent connections: opening one (and, on SQLite, its PRAGMAs) per request
+        # costs more than a typical page's queries.
+        os.environ.get("DATABASE_URL", _default_sqlite),
+        conn_max_age=600,
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -162,6 +169,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("BAOVE_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("BAOVE_LOGIN_COOLOFF_HOURS", "0.25"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "baove.accounts.lockout.attempted_username"
 AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
 AXES_VERBOSE = False
 
@@ -174,6 +182,10 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+if not PRODUCTION:
+    # WhiteNoise serves app static files through the finders outside production but still
+    # expects the collected-files folder to exist.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -207,7 +219,7 @@ if PRODUCTION:
 # Override with BAOVE_RESPONSE_HOURS="urgent=12,high=24,medium=72,low=168".
 BAOVE_RESPONSE_HOURS: dict[str, int] = {"urgent": 12, "high": 24, "medium": 72, "low": 168}
 for _item in _env_list("BAOVE_RESPONSE_HOURS", []):
-    _level, _, _hours = _item.partition("=")
+    _level, _sep, _hours = _item.partition("=")
     BAOVE_RESPONSE_HOURS[_level.strip()] = int(_hours)
 
 # Aggregates shown to national analysts hide cells smaller than this.

@@ -11,3 +11,8 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("", include("baove.web.urls")),
 ]
+
+handler400 = "baove.web.views.bad_request"
+handler403 = "baove.web.views.forbidden"
+handler404 = "baove.web.views.not_found"
+handler500 = "baove.web.views.server_error"

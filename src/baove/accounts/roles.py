@@ -103,7 +103,7 @@ def role_of(user: User | AnonymousUser) -> Role | None:
     """Return the user's role, or None for anonymous or inactive users."""
     if not user.is_authenticated or not user.is_active:
         return None
-    return Role(user.role)  # type: ignore[union-attr]
+    return Role(user.role)
 
 
 def scope_of(user: User | AnonymousUser) -> Scope:

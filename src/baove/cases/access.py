@@ -34,6 +34,8 @@ def scoped_cases(user: User | AnonymousUser, perm: Perm = Perm.CASE_VIEW) -> Que
     if scope is Scope.PROVINCE:
         return qs.filter(province_id=user.province_id)  # type: ignore[union-attr]
     if scope is Scope.AGENCY:
+        if user.agency_id is None:  # type: ignore[union-attr]
+            return Case.objects.none()
         shared = CaseShare.objects.filter(
             case=OuterRef("pk"),
             agency_id=user.agency_id,  # type: ignore[union-attr]

@@ -97,10 +97,17 @@ def _cas_update(case: Case, expected_version: int, **fields: Any) -> None:
     case.refresh_from_db()
 
 
-def _rescope(case: Case, user: User, perm: Perm) -> Case:
-    """Re-check that ``user`` may act on ``case`` with ``perm`` (same 'not found' answer)."""
+def _rescope(case: Case, user: User, perm: Perm, expected_version: int | None = None) -> Case:
+    """Re-check that ``user`` may act on ``case`` with ``perm`` (same 'not found' answer).
+
+    With ``expected_version``, a case changed since the user read it is a conflict before
+    anything else is judged: the user decided on a state that is gone.
+    """
     require(user, perm)
-    return access_case(user, case.pk, perm)
+    fresh = access_case(user, case.pk, perm)
+    if expected_version is not None and fresh.version != expected_version:
+        raise Conflict(_CONFLICT)
+    return fresh
 
 
 def open_case(
@@ -156,6 +163,8 @@ def open_case(
             intake_source=source,
             commune=subject.commune,
             province_id=subject.commune.province_id,
+            name_folded=subject.name_folded,
+            given_first_folded=subject.given_first_folded,
             owner=acting_user,
             reported_at=reported_at,
             response_due_at=response_due(reported_at, risk),
@@ -200,7 +209,7 @@ def update_case(
 
     A new risk level moves the response deadline when no response has been made yet.
     """
-    case = _rescope(case, acting_user, Perm.CASE_UPDATE)
+    case = _rescope(case, acting_user, Perm.CASE_UPDATE, expected_version)
     if not case.is_open:
         raise IllegalTransition(_("A closed case cannot be changed; reopen it first."))
     errors = Errors()
@@ -244,9 +253,7 @@ def has_consent(case: Case, purpose: str) -> bool:
     return latest is not None and latest.granted and latest.withdrawn_at is None
 
 
-def advance_case(
-    case: Case, *, to_status: str, acting_user: User, expected_version: int
-) -> Case:
+def advance_case(case: Case, *, to_status: str, acting_user: User, expected_version: int) -> Case:
     """Move a case one stage forward along the workflow.
 
     Raises:
@@ -255,7 +262,7 @@ def advance_case(
         ConsentMissing: Moving into services without consent to services.
         Conflict: The case changed since ``expected_version``.
     """
-    case = _rescope(case, acting_user, Perm.CASE_TRANSITION)
+    case = _rescope(case, acting_user, Perm.CASE_TRANSITION, expected_version)
     if to_status not in Status.values or to_status not in TRANSITIONS[case.status]:
         raise IllegalTransition(
             _("A case cannot move from “%(src)s” to “%(dst)s”.")
@@ -552,11 +559,9 @@ def decide_approval(
     return approval
 
 
-def reopen_case(
-    case: Case, *, reason: str, acting_user: User, expected_version: int
-) -> Case:
+def reopen_case(case: Case, *, reason: str, acting_user: User, expected_version: int) -> Case:
     """Reopen a closed case at the assessment stage; the old plan needs approval again."""
-    case = _rescope(case, acting_user, Perm.CASE_REOPEN)
+    case = _rescope(case, acting_user, Perm.CASE_REOPEN, expected_version)
     if case.is_open:
         raise IllegalTransition(_("Only a closed case can be reopened."))
     errors = Errors()

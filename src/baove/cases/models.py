@@ -34,9 +34,11 @@ class Case(models.Model):
     commune = models.ForeignKey("geo.Commune", on_delete=models.PROTECT, related_name="+")
     # Denormalised from the commune: every scope filter is by province or commune.
     province = models.ForeignKey("geo.Province", on_delete=models.PROTECT, related_name="+")
-    owner = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, related_name="owned_cases"
-    )
+    # The child's folded name keys (see registry.Child), copied here so that a name search
+    # within a province or commune is one index range scan; kept in step by the actions.
+    name_folded = models.CharField(max_length=200, editable=False, db_default="")
+    given_first_folded = models.CharField(max_length=200, editable=False, db_default="")
+    owner = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="owned_cases")
     reported_at = models.DateTimeField(_("reported at"), default=timezone.now)
     response_due_at = models.DateTimeField(_("response due"))
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
@@ -68,7 +70,9 @@ class Case(models.Model):
     def is_overdue(self) -> bool:
         """True when the first response is late (no response yet and the due time passed)."""
         return (
-            self.is_open and self.first_response_at is None and self.response_due_at < timezone.now()
+            self.is_open
+            and self.first_response_at is None
+            and self.response_due_at < timezone.now()
         )
 
 

@@ -21,7 +21,7 @@ from baove.accounts.roles import Perm, Scope, require, scope_of
 from baove.audit.log import record
 from baove.audit.models import AuditEvent
 from baove.cases.access import access_case, scoped_cases
-from baove.cases.models import Case
+from baove.cases.models import Case, CaseAssignment
 from baove.cases.vocab import Category, RiskLevel, Status
 from baove.registry.search import name_query
 
@@ -73,10 +73,11 @@ def search_cases(user: User, text: str, *, limit: int = 50) -> list[Case]:
     elif len(text) == 12 and text[2] == "-" and text[5] == "-":
         cond = Q(reference=text.upper())
     else:
-        cond = name_query(text, "child__")
+        cond = name_query(text)
     if cond is None:
         return []
-    results = list(_listing(scoped.filter(cond)).order_by("-is_open", "-reported_at")[:limit])
+    # Alphabetical, like a directory: the order of the scope+name index, so LIMIT stops early.
+    results = list(_listing(scoped.filter(cond)).order_by("name_folded", "id")[:limit])
     record(
         user, "case.search", object_type="case",
         details={"query_length": len(text), "results": _ids(results)},
@@ -120,23 +121,34 @@ def caseload(
     per_page = max(1, min(per_page, MAX_PAGE))
     qs = scoped_cases(user).filter(is_open=True)
     if mine and scope_of(user) is not Scope.AGENCY:
-        qs = qs.filter(Q(owner=user) | Q(assignments__user=user)).distinct()
+        assigned = CaseAssignment.objects.filter(user=user).values("case_id")
+        qs = qs.filter(Q(owner=user) | Q(id__in=assigned))
     if status in Status.values:
         qs = qs.filter(status=status)
     if risk in RiskLevel.values:
         qs = qs.filter(risk_level=risk)
     now = timezone.now()
+    waiting = Q(first_response_at__isnull=True)
     late = Q(first_response_at__isnull=True, response_due_at__lt=now)
     if overdue_only:
         qs = qs.filter(late)
-    counts = qs.aggregate(total=Count("id"), overdue=Count("id", filter=late))
-    total = counts["total"]
+    counts = qs.aggregate(
+        total=Count("id"), overdue=Count("id", filter=late), waiting=Count("id", filter=waiting)
+    )
+    total, n_waiting = counts["total"], counts["waiting"]
     pages = max(1, -(-total // per_page))
     page = max(1, min(page, pages))
-    # Ordering by the due time puts overdue and most urgent reports first.
-    rows = list(
-        _listing(qs).order_by("response_due_at", "id")[(page - 1) * per_page : page * per_page]
-    )
+    start, end = (page - 1) * per_page, page * per_page
+    # Reports still waiting for a first response come first, earliest deadline (so overdue
+    # and most urgent) first; then the rest. Two slices, each in the order of the
+    # (scope, is_open, response_due_at) index, instead of one sort over the whole scope.
+    rows: list[Case] = []
+    order = ("response_due_at", "id")
+    if start < n_waiting:
+        rows += _listing(qs.filter(waiting)).order_by(*order)[start : min(end, n_waiting)]
+    if end > n_waiting:
+        answered = qs.filter(first_response_at__isnull=False)
+        rows += _listing(answered).order_by(*order)[max(0, start - n_waiting) : end - n_waiting]
     record(user, "case.list", object_type="case", details={"results": _ids(rows)})
     return CaseloadPage(rows, total, counts["overdue"], page, pages)
 
@@ -168,9 +180,10 @@ EXPORT_COLUMNS = [
 
 
 def export_cases_csv(user: User, *, open_only: bool = True) -> Iterator[str]:
-    """Yield a CSV export of the cases in the user's scope, line by line (streamed).
+    """Return a CSV export of the cases in the user's scope, as lines to stream.
 
-    The export is permission-checked and audited with the number of rows.
+    The permission check and the audit event (with the number of rows) happen on the call,
+    before anything is streamed.
     """
     require(user, Perm.CASE_EXPORT)
     qs = scoped_cases(user, Perm.CASE_EXPORT)
@@ -178,6 +191,10 @@ def export_cases_csv(user: User, *, open_only: bool = True) -> Iterator[str]:
         qs = qs.filter(is_open=True)
     count = qs.count()
     record(user, "case.export", object_type="case", details={"rows": count, "format": "csv"})
+    return _csv_lines(qs)
+
+
+def _csv_lines(qs: QuerySet[Case]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_COLUMNS)

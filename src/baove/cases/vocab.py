@@ -20,15 +20,17 @@ class Category(models.TextChoices):
     HIV = "art10_05", _("Living with HIV/AIDS")
     IN_CONFLICT_WITH_LAW = "art10_06", _("In conflict with the law")
     DRUG_ADDICTION = "art10_07", _("Addicted to drugs")
-    DROPPED_OUT_TO_WORK = "art10_08", _(
-        "Left school to earn a living before finishing lower secondary"
+    DROPPED_OUT_TO_WORK = (
+        "art10_08",
+        _("Left school to earn a living before finishing lower secondary"),
     )
     VIOLENCE_HARM = "art10_09", _("Seriously harmed physically or mentally by violence")
     EXPLOITED = "art10_10", _("Exploited")
     SEXUAL_ABUSE = "art10_11", _("Sexually abused")
     TRAFFICKED = "art10_12", _("Trafficked")
-    SERIOUS_ILLNESS_POOR = "art10_13", _(
-        "Seriously or long-term ill in a poor or near-poor household"
+    SERIOUS_ILLNESS_POOR = (
+        "art10_13",
+        _("Seriously or long-term ill in a poor or near-poor household"),
     )
     MIGRANT = "art10_14a", _("Migrant child without identified parents or caregiver")
     ASYLUM = "art10_14b", _("Asylum-seeking child without identified parents or caregiver")

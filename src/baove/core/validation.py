@@ -68,9 +68,7 @@ class Errors:
             )
         return cleaned
 
-    def choice(
-        self, field: str, value: Any, choices: list[str] | set[str] | frozenset[str]
-    ) -> str:
+    def choice(self, field: str, value: Any, choices: list[str] | set[str] | frozenset[str]) -> str:
         """Check that ``value`` is one of ``choices``."""
         if not isinstance(value, str) or value not in choices:
             self.add(field, _("Choose one of the listed options."))

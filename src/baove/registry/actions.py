@@ -51,6 +51,10 @@ def _commune(errors: Errors, value: Any) -> Commune | None:
     if not code:
         errors.add("commune", _("This field is required."))
         return None
+    if not (code.isascii() and code.isdigit() and len(code) == 5):
+        # Checked before the database sees it (PostgreSQL rejects NUL bytes outright).
+        errors.add("commune", _("Unknown commune code: %(code)s.") % {"code": code[:20]})
+        return None
     commune = Commune.objects.select_related("province").filter(code=code).first()
     if commune is None:
         errors.add("commune", _("Unknown commune code: %(code)s.") % {"code": code[:20]})
@@ -94,7 +98,9 @@ def clean_child_fields(
             "birth_date_estimated", data.get("birth_date_estimated", False)
         )
     if present("ethnicity"):
-        out["ethnicity"] = errors.choice("ethnicity", data.get("ethnicity", "01"), ETHNICITY_NAMES)
+        out["ethnicity"] = errors.choice(
+            "ethnicity", data.get("ethnicity", "01"), set(ETHNICITY_NAMES)
+        )
     if present("disability"):
         out["disability"] = errors.choice(
             "disability", data.get("disability", "none"), set(Disability.values)
@@ -197,6 +203,13 @@ def update_child(
             raise Conflict(
                 _("Someone else changed this record after you opened it. Reload and try again.")
             )
+        if "name_folded" in updates:
+            # Cases carry the child's search keys (see cases.Case.name_folded).
+            from baove.cases.models import Case
+
+            Case.objects.filter(child=child).update(
+                name_folded=child.name_folded, given_first_folded=child.given_first_folded
+            )
         record(
             acting_user,
             "child.update",
@@ -209,9 +222,7 @@ def update_child(
     return child
 
 
-def add_caregiver(
-    child: Child, *, data: Mapping[str, Any], acting_user: User
-) -> ChildCaregiver:
+def add_caregiver(child: Child, *, data: Mapping[str, Any], acting_user: User) -> ChildCaregiver:
     """Record a caregiver of a child and how they are related."""
     require(acting_user, Perm.CASE_UPDATE)
     from baove.cases.access import scoped_children
@@ -220,9 +231,7 @@ def add_caregiver(
         raise NotFound(_("Child not found."))
     errors = Errors()
     name = errors.text("full_name", data.get("full_name"), max_length=150, required=True)
-    relationship = errors.choice(
-        "relationship", data.get("relationship"), set(Relationship.values)
-    )
+    relationship = errors.choice("relationship", data.get("relationship"), set(Relationship.values))
     phone = errors.text("phone", data.get("phone"), max_length=20)
     if phone and not phone.replace(" ", "").lstrip("+").isdigit():
         errors.add("phone", _("A phone number has only digits."))

@@ -28,11 +28,14 @@ def prefix_q(field: str, prefix: str) -> Q:
 
 
 def name_query(text: str, prefix: str = "") -> Q | None:
-    """Return the filter for children whose name matches ``text``, or None if it is empty.
+    """Return the filter for names matching ``text``, or None if it is empty.
+
+    Works on any model with ``name_folded`` and ``given_first_folded`` (Child, and Case,
+    which carries its child's keys).
 
     Args:
         text: What the user typed (any case, with or without tones).
-        prefix: The lookup path to the child from the queried model, e.g. ``"child__"``.
+        prefix: The lookup path to the keys from the queried model, e.g. ``"child__"``.
     """
     key = fold(text)
     if not key:

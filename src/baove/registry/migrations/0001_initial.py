@@ -5,85 +5,329 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('geo', '0001_initial'),
+        ("geo", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Household',
+            name="Household",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('address', models.CharField(blank=True, max_length=300, verbose_name='address')),
-                ('poverty_status', models.CharField(choices=[('not_poor', 'Not poor'), ('near_poor', 'Near-poor household'), ('poor', 'Poor household'), ('unknown', 'Unknown')], default='unknown', max_length=10, verbose_name='poverty status')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('commune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.commune')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=300, verbose_name="address")),
+                (
+                    "poverty_status",
+                    models.CharField(
+                        choices=[
+                            ("not_poor", "Not poor"),
+                            ("near_poor", "Near-poor household"),
+                            ("poor", "Poor household"),
+                            ("unknown", "Unknown"),
+                        ],
+                        default="unknown",
+                        max_length=10,
+                        verbose_name="poverty status",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.commune",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'household',
-                'verbose_name_plural': 'households',
+                "verbose_name": "household",
+                "verbose_name_plural": "households",
             },
         ),
         migrations.CreateModel(
-            name='Child',
+            name="Child",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('family_name', models.CharField(blank=True, max_length=50, verbose_name='family name')),
-                ('middle_name', models.CharField(blank=True, max_length=80, verbose_name='middle name')),
-                ('given_name', models.CharField(max_length=50, verbose_name='given name')),
-                ('name_folded', models.CharField(editable=False, max_length=200)),
-                ('given_first_folded', models.CharField(editable=False, max_length=200)),
-                ('sex', models.CharField(choices=[('F', 'Female'), ('M', 'Male')], max_length=1, verbose_name='sex')),
-                ('birth_date', models.DateField(verbose_name='date of birth')),
-                ('birth_date_estimated', models.BooleanField(default=False, verbose_name='date of birth is estimated')),
-                ('ethnicity', models.CharField(choices=[('01', 'Kinh'), ('02', 'Tày'), ('03', 'Thái'), ('04', 'Hoa'), ('05', 'Khmer'), ('06', 'Mường'), ('07', 'Nùng'), ('08', 'Hmông'), ('09', 'Dao'), ('10', 'Gia Rai'), ('11', 'Ngái'), ('12', 'Ê Đê'), ('13', 'Ba Na'), ('14', 'Xơ Đăng'), ('15', 'Sán Chay'), ('16', 'Cơ Ho'), ('17', 'Chăm'), ('18', 'Sán Dìu'), ('19', 'Hrê'), ('20', 'Mnông'), ('21', 'Raglay'), ('22', 'Xtiêng'), ('23', 'Bru Vân Kiều'), ('24', 'Thổ'), ('25', 'Giáy'), ('26', 'Cơ Tu'), ('27', 'Gié Triêng'), ('28', 'Mạ'), ('29', 'Khơ Mú'), ('30', 'Co'), ('31', 'Tà Ôi'), ('32', 'Chơ Ro'), ('33', 'Kháng'), ('34', 'Xinh Mun'), ('35', 'Hà Nhì'), ('36', 'Chu Ru'), ('37', 'Lào'), ('38', 'La Chí'), ('39', 'La Ha'), ('40', 'Phù Lá'), ('41', 'La Hủ'), ('42', 'Lự'), ('43', 'Lô Lô'), ('44', 'Chứt'), ('45', 'Mảng'), ('46', 'Pà Thẻn'), ('47', 'Cơ Lao'), ('48', 'Cống'), ('49', 'Bố Y'), ('50', 'Si La'), ('51', 'Pu Péo'), ('52', 'Brâu'), ('53', 'Ơ Đu'), ('54', 'Rơ Măm')], default='01', max_length=2, verbose_name='ethnicity')),
-                ('disability', models.CharField(choices=[('none', 'No disability'), ('physical', 'Physical'), ('sensory', 'Seeing or hearing'), ('intellectual', 'Intellectual'), ('psychosocial', 'Psychosocial'), ('multiple', 'Multiple'), ('unknown', 'Unknown')], default='none', max_length=15, verbose_name='disability')),
-                ('id_number', models.CharField(blank=True, max_length=12, null=True, unique=True, verbose_name='personal identification number')),
-                ('birth_registered', models.CharField(choices=[('yes', 'Yes'), ('no', 'No'), ('unknown', 'Unknown')], default='unknown', max_length=7, verbose_name='birth registered')),
-                ('health_insurance', models.CharField(choices=[('yes', 'Yes'), ('no', 'No'), ('unknown', 'Unknown')], default='unknown', max_length=7, verbose_name='health insurance')),
-                ('address', models.CharField(blank=True, max_length=300, verbose_name='address')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('commune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.commune', verbose_name='commune')),
-                ('province', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.province')),
-                ('household', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='registry.household')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "family_name",
+                    models.CharField(blank=True, max_length=50, verbose_name="family name"),
+                ),
+                (
+                    "middle_name",
+                    models.CharField(blank=True, max_length=80, verbose_name="middle name"),
+                ),
+                ("given_name", models.CharField(max_length=50, verbose_name="given name")),
+                ("name_folded", models.CharField(editable=False, max_length=200)),
+                ("given_first_folded", models.CharField(editable=False, max_length=200)),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("F", "Female"), ("M", "Male")], max_length=1, verbose_name="sex"
+                    ),
+                ),
+                ("birth_date", models.DateField(verbose_name="date of birth")),
+                (
+                    "birth_date_estimated",
+                    models.BooleanField(default=False, verbose_name="date of birth is estimated"),
+                ),
+                (
+                    "ethnicity",
+                    models.CharField(
+                        choices=[
+                            ("01", "Kinh"),
+                            ("02", "Tày"),
+                            ("03", "Thái"),
+                            ("04", "Hoa"),
+                            ("05", "Khmer"),
+                            ("06", "Mường"),
+                            ("07", "Nùng"),
+                            ("08", "Hmông"),
+                            ("09", "Dao"),
+                            ("10", "Gia Rai"),
+                            ("11", "Ngái"),
+                            ("12", "Ê Đê"),
+                            ("13", "Ba Na"),
+                            ("14", "Xơ Đăng"),
+                            ("15", "Sán Chay"),
+                            ("16", "Cơ Ho"),
+                            ("17", "Chăm"),
+                            ("18", "Sán Dìu"),
+                            ("19", "Hrê"),
+                            ("20", "Mnông"),
+                            ("21", "Raglay"),
+                            ("22", "Xtiêng"),
+                            ("23", "Bru Vân Kiều"),
+                            ("24", "Thổ"),
+                            ("25", "Giáy"),
+                            ("26", "Cơ Tu"),
+                            ("27", "Gié Triêng"),
+                            ("28", "Mạ"),
+                            ("29", "Khơ Mú"),
+                            ("30", "Co"),
+                            ("31", "Tà Ôi"),
+                            ("32", "Chơ Ro"),
+                            ("33", "Kháng"),
+                            ("34", "Xinh Mun"),
+                            ("35", "Hà Nhì"),
+                            ("36", "Chu Ru"),
+                            ("37", "Lào"),
+                            ("38", "La Chí"),
+                            ("39", "La Ha"),
+                            ("40", "Phù Lá"),
+                            ("41", "La Hủ"),
+                            ("42", "Lự"),
+                            ("43", "Lô Lô"),
+                            ("44", "Chứt"),
+                            ("45", "Mảng"),
+                            ("46", "Pà Thẻn"),
+                            ("47", "Cơ Lao"),
+                            ("48", "Cống"),
+                            ("49", "Bố Y"),
+                            ("50", "Si La"),
+                            ("51", "Pu Péo"),
+                            ("52", "Brâu"),
+                            ("53", "Ơ Đu"),
+                            ("54", "Rơ Măm"),
+                        ],
+                        default="01",
+                        max_length=2,
+                        verbose_name="ethnicity",
+                    ),
+                ),
+                (
+                    "disability",
+                    models.CharField(
+                        choices=[
+                            ("none", "No disability"),
+                            ("physical", "Physical"),
+                            ("sensory", "Seeing or hearing"),
+                            ("intellectual", "Intellectual"),
+                            ("psychosocial", "Psychosocial"),
+                            ("multiple", "Multiple"),
+                            ("unknown", "Unknown"),
+                        ],
+                        default="none",
+                        max_length=15,
+                        verbose_name="disability",
+                    ),
+                ),
+                (
+                    "id_number",
+                    models.CharField(
+                        blank=True,
+                        max_length=12,
+                        null=True,
+                        unique=True,
+                        verbose_name="personal identification number",
+                    ),
+                ),
+                (
+                    "birth_registered",
+                    models.CharField(
+                        choices=[("yes", "Yes"), ("no", "No"), ("unknown", "Unknown")],
+                        default="unknown",
+                        max_length=7,
+                        verbose_name="birth registered",
+                    ),
+                ),
+                (
+                    "health_insurance",
+                    models.CharField(
+                        choices=[("yes", "Yes"), ("no", "No"), ("unknown", "Unknown")],
+                        default="unknown",
+                        max_length=7,
+                        verbose_name="health insurance",
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=300, verbose_name="address")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.commune",
+                        verbose_name="commune",
+                    ),
+                ),
+                (
+                    "province",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.province",
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="registry.household",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'child',
-                'verbose_name_plural': 'children',
+                "verbose_name": "child",
+                "verbose_name_plural": "children",
             },
         ),
         migrations.CreateModel(
-            name='Caregiver',
+            name="Caregiver",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('full_name', models.CharField(max_length=150, verbose_name='full name')),
-                ('sex', models.CharField(blank=True, choices=[('F', 'Female'), ('M', 'Male')], max_length=1, verbose_name='sex')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='phone')),
-                ('id_number', models.CharField(blank=True, max_length=12, verbose_name='personal identification number')),
-                ('household', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='caregivers', to='registry.household')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("full_name", models.CharField(max_length=150, verbose_name="full name")),
+                (
+                    "sex",
+                    models.CharField(
+                        blank=True,
+                        choices=[("F", "Female"), ("M", "Male")],
+                        max_length=1,
+                        verbose_name="sex",
+                    ),
+                ),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="phone")),
+                (
+                    "id_number",
+                    models.CharField(
+                        blank=True, max_length=12, verbose_name="personal identification number"
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="caregivers",
+                        to="registry.household",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'caregiver',
-                'verbose_name_plural': 'caregivers',
+                "verbose_name": "caregiver",
+                "verbose_name_plural": "caregivers",
             },
         ),
         migrations.CreateModel(
-            name='ChildCaregiver',
+            name="ChildCaregiver",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('relationship', models.CharField(choices=[('mother', 'Mother'), ('father', 'Father'), ('grandparent', 'Grandparent'), ('sibling', 'Adult sibling'), ('aunt_uncle', 'Aunt or uncle'), ('step_parent', 'Step-parent'), ('foster', 'Foster carer'), ('guardian', 'Legal guardian'), ('other', 'Other')], max_length=15, verbose_name='relationship')),
-                ('is_primary', models.BooleanField(default=False, verbose_name='primary caregiver')),
-                ('lives_with_child', models.BooleanField(default=True, verbose_name='lives with the child')),
-                ('caregiver', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='child_links', to='registry.caregiver')),
-                ('child', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='caregiver_links', to='registry.child')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "relationship",
+                    models.CharField(
+                        choices=[
+                            ("mother", "Mother"),
+                            ("father", "Father"),
+                            ("grandparent", "Grandparent"),
+                            ("sibling", "Adult sibling"),
+                            ("aunt_uncle", "Aunt or uncle"),
+                            ("step_parent", "Step-parent"),
+                            ("foster", "Foster carer"),
+                            ("guardian", "Legal guardian"),
+                            ("other", "Other"),
+                        ],
+                        max_length=15,
+                        verbose_name="relationship",
+                    ),
+                ),
+                (
+                    "is_primary",
+                    models.BooleanField(default=False, verbose_name="primary caregiver"),
+                ),
+                (
+                    "lives_with_child",
+                    models.BooleanField(default=True, verbose_name="lives with the child"),
+                ),
+                (
+                    "caregiver",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="child_links",
+                        to="registry.caregiver",
+                    ),
+                ),
+                (
+                    "child",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="caregiver_links",
+                        to="registry.child",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('child', 'caregiver'), name='unique_child_caregiver')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("child", "caregiver"), name="unique_child_caregiver"
+                    )
+                ],
             },
         ),
     ]

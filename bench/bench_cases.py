@@ -17,9 +17,11 @@ import argparse
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -210,48 +212,92 @@ def _api_throughput(args: argparse.Namespace, user: Any) -> dict[str, Any]:
                 break
             except OSError:
                 time.sleep(0.2)
-        counts = [0] * args.api_clients
-        errors = [0] * args.api_clients
-        latencies: list[list[float]] = [[] for _ in range(args.api_clients)]
-        stop = time.perf_counter() + args.api_seconds
-
-        def client(k: int) -> None:
-            rng = random.Random(k)
-            while time.perf_counter() < stop:
-                req = urllib.request.Request(  # noqa: S310
-                    f"{base}/api/cases/{rng.choice(ids)}",
-                    headers={"Authorization": f"Bearer {token}"},
-                )
-                t0 = time.perf_counter()
-                try:
-                    with urllib.request.urlopen(req, timeout=10) as resp:  # noqa: S310
-                        resp.read()
-                        ok = resp.status == 200
-                except OSError:
-                    ok = False
-                latencies[k].append(time.perf_counter() - t0)
-                counts[k] += ok
-                errors[k] += not ok
-
-        threads = [threading.Thread(target=client, args=(k,)) for k in range(args.api_clients)]
-        t0 = time.perf_counter()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        elapsed = time.perf_counter() - t0
-        return {
-            "requests": sum(counts),
-            "errors": sum(errors),
-            "seconds": round(elapsed, 1),
-            "requests_per_second": round(sum(counts) / elapsed, 1),
-            "workers": args.api_workers,
-            "clients": args.api_clients,
-            **{f"latency_{k}": v for k, v in _pct([x for ls in latencies for x in ls]).items()},
-        }
+        if shutil.which("wrk"):
+            return _wrk(args, base, token, ids)
+        return _python_clients(args, base, token, ids)
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def _wrk(args: argparse.Namespace, base: str, token: str, ids: list[int]) -> dict[str, Any]:
+    """Load the server with wrk (a C load generator: the client costs little CPU)."""
+    script = f"""
+ids = {{{",".join(map(str, ids))}}}
+request = function()
+  local id = ids[math.random(#ids)]
+  return wrk.format("GET", "/api/cases/" .. id, {{["Authorization"] = "Bearer {token}"}})
+end
+done = function(summary, latency, requests)
+  io.write(string.format("JSON {{\\"requests\\": %d, \\"errors\\": %d, \\"non2xx\\": %d, "
+    .. "\\"p50_ms\\": %.1f, \\"p95_ms\\": %.1f, \\"p99_ms\\": %.1f}}\\n",
+    summary.requests, summary.errors.connect + summary.errors.read + summary.errors.write
+    + summary.errors.timeout, summary.errors.status, latency:percentile(50) / 1000,
+    latency:percentile(95) / 1000, latency:percentile(99) / 1000))
+end
+"""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(script)
+    try:
+        out = subprocess.run(
+            ["wrk", "-t", "1", "-c", str(args.api_clients), "-d", f"{args.api_seconds}s",
+             "-s", f.name, base],
+            capture_output=True, text=True, check=True, timeout=args.api_seconds + 60,
+        ).stdout  # fmt: skip
+    finally:
+        os.unlink(f.name)
+    line = next(ln for ln in out.splitlines() if ln.startswith("JSON "))
+    stats = json.loads(line[5:])
+    stats["seconds"] = args.api_seconds
+    stats["requests_per_second"] = round(stats["requests"] / args.api_seconds, 1)
+    stats.update(client="wrk", workers=args.api_workers, connections=args.api_clients)
+    return stats
+
+
+def _python_clients(
+    args: argparse.Namespace, base: str, token: str, ids: list[int]
+) -> dict[str, Any]:
+    """Load the server with Python threads (when wrk is not installed)."""
+    counts = [0] * args.api_clients
+    errors = [0] * args.api_clients
+    latencies: list[list[float]] = [[] for _ in range(args.api_clients)]
+    stop = time.perf_counter() + args.api_seconds
+
+    def client(k: int) -> None:
+        rng = random.Random(k)
+        while time.perf_counter() < stop:
+            req = urllib.request.Request(  # noqa: S310
+                f"{base}/api/cases/{rng.choice(ids)}",
+                headers={"Authorization": f"Bearer {token}"},
+            )
+            t0 = time.perf_counter()
+            try:
+                with urllib.request.urlopen(req, timeout=10) as resp:  # noqa: S310
+                    resp.read()
+                    ok = resp.status == 200
+            except OSError:
+                ok = False
+            latencies[k].append(time.perf_counter() - t0)
+            counts[k] += ok
+            errors[k] += not ok
+
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(args.api_clients)]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - t0
+    return {
+        "requests": sum(counts),
+        "errors": sum(errors),
+        "seconds": round(elapsed, 1),
+        "requests_per_second": round(sum(counts) / elapsed, 1),
+        "client": "python",
+        "workers": args.api_workers,
+        "clients": args.api_clients,
+        **{f"latency_{k}": v for k, v in _pct([x for ls in latencies for x in ls]).items()},
+    }
 
 
 def main() -> int:

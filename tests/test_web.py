@@ -862,7 +862,12 @@ def test_audit_log_filters_and_keyset_pages(client: Client, world: World) -> Non
     signed_in(client, world.auditor)
     before = AuditEvent.objects.count()
     response = client.get(reverse("web:audit"), {"action": "case.note"})
-    assert AuditEvent.objects.count() == before  # reading the log is not itself logged
+    # who searched the log, for what, is itself in the log
+    assert AuditEvent.objects.count() == before + 1
+    looked = AuditEvent.objects.latest("id")
+    assert (looked.action, looked.actor, looked.details) == (
+        "audit.view", world.auditor, {"filters": {"action": "case.note"}},
+    )  # fmt: skip
     events = response.context["events"]
     assert len(events) == views.AUDIT_PER_PAGE and {e.action for e in events} == {"case.note"}
     older = response.context["older"]

@@ -41,6 +41,7 @@ from django.views.decorators.http import require_POST
 from baove.accounts import actions as account_actions
 from baove.accounts.models import User
 from baove.accounts.roles import CASEWORKER_ROLES, Perm, Role, Scope, has_perm, perms_of, scope_of
+from baove.audit import reads as audit_reads
 from baove.audit.models import AuditEvent
 from baove.cases import access, reads
 from baove.cases import actions as case_actions
@@ -840,21 +841,23 @@ def audit(request: HttpRequest) -> HttpResponse:
         return _forbidden(request)
     form = web_forms.AuditFilterForm(request.GET or None)
     status = 200
-    qs = AuditEvent.objects.all()
+    qs: QuerySet[AuditEvent]
     if form.is_bound and not form.is_valid():
         status = 400
-        qs = qs.none()
-    values = form.cleaned_data if form.is_bound else {}
-    if values.get("user"):
-        qs = qs.filter(actor__username=values["user"].strip())
-    if values.get("action"):
-        qs = qs.filter(action=values["action"].strip())
-    if values.get("case"):
-        qs = qs.filter(case_id=values["case"])
-    if values.get("date_from"):
-        qs = qs.filter(at__gte=_day_start(values["date_from"]))
-    if values.get("date_to"):
-        qs = qs.filter(at__lt=_day_start(values["date_to"] + dt.timedelta(days=1)))
+        qs = AuditEvent.objects.none()
+    else:
+        values = form.cleaned_data if form.is_bound else {}
+        date_from, date_to = values.get("date_from"), values.get("date_to")
+        qs = audit_reads.audit_events(
+            user,
+            audit_reads.AuditFilter(
+                actor=values.get("user") or None,
+                action=values.get("action") or None,
+                case_id=values.get("case"),
+                since=_day_start(date_from) if date_from else None,
+                until=_day_start(date_to + dt.timedelta(days=1)) if date_to else None,
+            ),
+        )
     before = _cursor(request.GET.get("before"))
     after = _cursor(request.GET.get("after")) if before is None else None
     if after is not None:

@@ -1,6 +1,6 @@
 """Aggregate statistics (no names) and the audit log."""
 
-from typing import Any, Literal
+from typing import Literal
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -8,11 +8,10 @@ from django.http import HttpRequest
 from ninja import Query, Router
 from ninja.pagination import paginate
 
-from baove.accounts.roles import Perm, require
 from baove.api.auth import user_of
 from baove.api.pagination import PagePagination
 from baove.api.schemas import AuditEventOut, AuditQuery, StatCellOut, StatsOut, responses
-from baove.audit.log import record
+from baove.audit import reads as audit_reads
 from baove.audit.models import AuditEvent
 from baove.cases import reads
 from baove.cases.vocab import Category, RiskLevel, Status
@@ -64,27 +63,6 @@ def audit_events(request: HttpRequest, filters: Query[AuditQuery]) -> QuerySet[A
     ``action`` matches exactly, or as a prefix when it ends with a dot (``case.``);
     ``since`` and ``until`` bound the time (``until`` excluded).
     """
-    user = user_of(request)
-    require(user, Perm.AUDIT_VIEW)
-    events = AuditEvent.objects.all()
-    if filters.actor:
-        events = events.filter(actor_username=filters.actor)
-    if filters.action:
-        if filters.action.endswith("."):
-            events = events.filter(action__startswith=filters.action)
-        else:
-            events = events.filter(action=filters.action)
-    if filters.case_id is not None:
-        events = events.filter(case_id=filters.case_id)
-    if filters.child_id is not None:
-        events = events.filter(child_id=filters.child_id)
-    if filters.channel:
-        events = events.filter(channel=filters.channel)
-    if filters.since is not None:
-        events = events.filter(at__gte=filters.since)
-    if filters.until is not None:
-        events = events.filter(at__lt=filters.until)
-    used: dict[str, Any] = filters.model_dump(mode="json", exclude_none=True)
-    # Who searched the log, for what, is part of the log (there is no audit read helper).
-    record(user, "audit.view", object_type="audit", details={"filters": used})
-    return events.order_by("-at", "-id")
+    return audit_reads.audit_events(
+        user_of(request), audit_reads.AuditFilter(**filters.model_dump())
+    )

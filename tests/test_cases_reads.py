@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -129,3 +130,37 @@ def test_timeline_leaves_out_reads(world: World) -> None:
     actions.add_note(world.case_a1, text="Gọi điện cho mẹ", acting_user=world.officer_a1)
     assert [e.action for e in reads.timeline(world.case_a1)] == ["case.note", "case.open"]
     assert AuditEvent.objects.filter(action="case.view", case_id=world.case_a1.pk).count() == 1
+
+
+def test_case_related_attaches_people_and_needs_no_more_queries(
+    world: World, django_assert_max_num_queries: Any
+) -> None:
+    case = world.case_a1
+    actions.record_consent(case, purpose="services", granted=False, given_by="Mẹ",
+                           relationship="mother", acting_user=world.officer_a1)  # fmt: skip
+    actions.record_consent(case, purpose="sharing", granted=True, given_by="Bố",
+                           relationship="father", acting_user=world.manager_a)  # fmt: skip
+    actions.share_case(case, agency=world.agency_x, acting_user=world.officer_a1)
+    actions.add_note(case, text="Thăm nhà", acting_user=world.officer_a1)
+    actions.assign_case(case, to_user=world.manager_a, acting_user=world.officer_a1)
+    actions.request_closure(case, reason="no_concern", note="", acting_user=world.officer_a1)
+    with django_assert_max_num_queries(6):
+        related = reads.case_related(case)
+        shown = (
+            [(c.purpose, c.granted, c.recorded_by.username) for c in related.consents],
+            [(a.kind, a.requested_by.username, a.decided_by) for a in related.approvals],
+            [(n.text, n.author.display_name()) for n in related.notes],
+            [a.user.username for a in related.assignments],
+            [s.agency.code for s in related.shares],
+            related.categories,
+        )
+    assert shown == (
+        [("sharing", True, "manager_a"), ("services", False, "officer_a1")],  # newest first
+        [("closure", "officer_a1", None)],
+        [("Thăm nhà", "officer_a1")],
+        ["manager_a"],
+        ["sos-hanoi"],
+        ["reported_abuse"],
+    )
+    assert related.consents[0].recorded_at.tzinfo is not None
+    assert related.approvals[0].payload == {"reason": "no_concern", "note": ""}

@@ -24,3 +24,16 @@ def test_commune_types() -> None:
     kinds = set(Commune.objects.values_list("division_type", flat=True))
     assert kinds == {"xã", "phường", "đặc khu"}
     assert Commune.objects.filter(division_type="đặc khu").count() == 13
+
+
+def test_cache_serves_units_without_queries(django_assert_num_queries: object) -> None:
+    from baove.geo import cache
+
+    cache.clear()
+    assert cache.commune("00004").name == Commune.objects.get(code="00004").name
+    with django_assert_num_queries(0):  # type: ignore[operator]
+        ward = cache.commune("25747")
+        assert ward.province.name == "Thành phố Hồ Chí Minh"
+        assert cache.province("01").name == "Thành phố Hà Nội"
+    with pytest.raises(KeyError):
+        cache.commune("99999")

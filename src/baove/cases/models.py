@@ -60,6 +60,14 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["province", "is_open", "response_due_at"], name="case_prov_due"),
             models.Index(fields=["commune", "is_open", "response_due_at"], name="case_comm_due"),
+            # Caseloads list the reports still waiting for a first response first (status
+            # "reported"), by deadline, and count them: one range of these indexes each.
+            models.Index(
+                fields=["province", "is_open", "status", "response_due_at"], name="case_prov_stage"
+            ),
+            models.Index(
+                fields=["commune", "is_open", "status", "response_due_at"], name="case_comm_stage"
+            ),
             models.Index(fields=["owner", "is_open", "response_due_at"], name="case_owner_due"),
         ]
 

@@ -56,9 +56,6 @@ from baove.cases.models import (
     Approval,
     Case,
     CaseAssignment,
-    CaseCategory,
-    CaseNote,
-    CaseShare,
     Consent,
 )
 from baove.cases.vocab import ApprovalKind
@@ -156,38 +153,16 @@ def get_case(request: HttpRequest, case_id: CaseId) -> CaseDetailOut:
     user = user_of(request)
     require(user, Perm.CASE_VIEW)
     case = reads.view_case(user, case_id)
-    # One plain query per related list, whatever its length (Django's prefetch machinery
-    # would add about a millisecond per request here).
-    pk = case.pk
+    related = reads.case_related(case)
     return present.case_detail(
         case,
         user,
-        categories=list(CaseCategory.objects.filter(case_id=pk).values_list("code", flat=True)),
-        consents=list(
-            Consent.objects.filter(case_id=pk).select_related("recorded_by").only(*_CONSENT_FIELDS)
-        ),
-        approvals=list(
-            Approval.objects.filter(case_id=pk)
-            .select_related("requested_by", "decided_by")
-            .only(*_APPROVAL_FIELDS)
-        ),
-        notes=list(
-            CaseNote.objects.filter(case_id=pk)
-            .select_related("author")
-            .only("case_id", "text", "created_at", *_user_fields("author"))
-        ),
-        assignments=list(
-            CaseAssignment.objects.filter(case_id=pk)
-            .select_related("user")
-            .only("case_id", "assigned_at", *_user_fields("user"))
-            .order_by("assigned_at", "id")
-        ),
-        shares=list(
-            CaseShare.objects.filter(case_id=pk, revoked_at__isnull=True)
-            .select_related("agency")
-            .only("case_id", "shared_at", "agency__code", "agency__name")
-            .order_by("shared_at", "id")
-        ),
+        categories=related.categories,
+        consents=related.consents,
+        approvals=related.approvals,
+        notes=related.notes,
+        assignments=related.assignments,
+        shares=related.shares,
     )
 
 

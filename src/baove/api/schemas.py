@@ -32,7 +32,7 @@ from baove.cases.vocab import (
     RiskLevel,
     Status,
 )
-from baove.registry.vocab import Disability, Sex, YesNoUnknown
+from baove.registry.vocab import Disability, PovertyStatus, Relationship, Sex, YesNoUnknown
 
 # Ids beyond this would overflow the database driver (64-bit) or JavaScript numbers; refusing
 # them up front keeps such input a 422 instead of a server error.
@@ -222,6 +222,20 @@ class NoteIn(In):
     text: str = _text(8000)
 
 
+class CaregiverIn(In):
+    full_name: str = _text(150)
+    relationship: Relationship
+    sex: Sex | None = None
+    phone: str = _text(20, default="")
+    is_primary: StrictBool = False
+    lives_with_child: StrictBool = True
+
+
+class HouseholdIn(In):
+    address: str = _text(300, default="")
+    poverty_status: PovertyStatus = PovertyStatus.UNKNOWN
+
+
 class ConsentIn(In):
     purpose: ConsentPurpose
     granted: StrictBool
@@ -363,6 +377,22 @@ class ConsentOut(Out):
     recorded_by: str
     recorded_at: dt.datetime
     withdrawn_at: dt.datetime | None
+
+
+class CaregiverOut(Out):
+    child_id: int
+    caregiver_id: int
+    full_name: str
+    relationship: Relationship
+    is_primary: bool
+    lives_with_child: bool
+
+
+class HouseholdOut(Out):
+    id: int
+    commune: str
+    address: str
+    poverty_status: PovertyStatus
 
 
 class NoteOut(Out):

@@ -16,8 +16,15 @@ from baove.core.text import fold_name
 from baove.core.validation import Errors
 from baove.geo.models import Commune
 from baove.registry.idnumber import IdNumberError, validate_id_number
-from baove.registry.models import Caregiver, Child, ChildCaregiver
-from baove.registry.vocab import ETHNICITY_NAMES, Disability, Relationship, Sex, YesNoUnknown
+from baove.registry.models import Caregiver, Child, ChildCaregiver, Household
+from baove.registry.vocab import (
+    ETHNICITY_NAMES,
+    Disability,
+    PovertyStatus,
+    Relationship,
+    Sex,
+    YesNoUnknown,
+)
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -261,3 +268,52 @@ def add_caregiver(child: Child, *, data: Mapping[str, Any], acting_user: User) -
             details={"relationship": relationship},
         )
     return link
+
+
+def set_household(child: Child, *, data: Mapping[str, Any], acting_user: User) -> Household:
+    """Record the household the child lives in: its address and poverty status.
+
+    The first call creates the household in the child's commune and brings the child's
+    caregivers who have none into it; later calls update it.
+
+    Raises:
+        ValidationFailed: A value is invalid (nothing is changed).
+        NotFound: The child is outside the user's scope.
+    """
+    require(acting_user, Perm.CASE_UPDATE)
+    from baove.cases.access import scoped_children
+
+    if not scoped_children(acting_user).filter(pk=child.pk).exists():
+        raise NotFound(_("Child not found."))
+    errors = Errors()
+    address = errors.text("address", data.get("address"), max_length=300)
+    poverty = errors.choice(
+        "poverty_status", data.get("poverty_status", "unknown"), set(PovertyStatus.values)
+    )
+    errors.raise_if_any()
+    with transaction.atomic():
+        created = child.household_id is None
+        if created:
+            household = Household.objects.create(
+                commune_id=child.commune_id, address=address, poverty_status=poverty
+            )
+            Child.objects.filter(pk=child.pk).update(household=household)
+            Caregiver.objects.filter(child_links__child=child, household__isnull=True).update(
+                household=household
+            )
+            child.household = household
+        else:
+            household_id: int = child.household_id  # type: ignore[assignment]
+            Household.objects.filter(pk=household_id).update(
+                address=address, poverty_status=poverty
+            )
+            household = Household.objects.get(pk=household_id)
+        record(
+            acting_user,
+            "child.household",
+            child_id=child.pk,
+            object_type="household",
+            object_id=household.pk,
+            details={"created": created, "poverty_status": poverty},
+        )
+    return household

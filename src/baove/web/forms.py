@@ -31,7 +31,14 @@ from baove.cases.vocab import (
 from baove.core.errors import ValidationFailed
 from baove.core.text import has_control_chars
 from baove.geo.models import Commune, Province
-from baove.registry.vocab import ETHNICITIES, Disability, Relationship, Sex, YesNoUnknown
+from baove.registry.vocab import (
+    ETHNICITIES,
+    Disability,
+    PovertyStatus,
+    Relationship,
+    Sex,
+    YesNoUnknown,
+)
 
 Choices = list[tuple[str, Any]]
 
@@ -371,6 +378,15 @@ class ShareForm(forms.Form):
         queryset=Agency.objects.filter(is_active=True).order_by("name"),
         empty_label=_("— choose —"),
         error_messages={"invalid_choice": NOT_AN_OPTION, "required": NOT_AN_OPTION},
+    )
+
+
+class HouseholdForm(forms.Form):
+    """The household the child lives in."""
+
+    address = RawText(label=_("Household address"), max_length=300)
+    poverty_status = LenientChoiceField(
+        label=_("Poverty status"), choices=PovertyStatus.choices, required=True
     )
 
 

@@ -47,6 +47,7 @@ urlpatterns = [
     path("cases/<id:case_id>/assign/", views.case_assign, name="case_assign"),
     path("cases/<id:case_id>/share/", views.case_share, name="case_share"),
     path("cases/<id:case_id>/caregiver/", views.case_caregiver, name="case_caregiver"),
+    path("cases/<id:case_id>/household/", views.case_household, name="case_household"),
     path("search/", views.search, name="search"),
     path("approvals/", views.approvals, name="approvals"),
     path("approvals/<id:approval_id>/decide/", views.approval_decide, name="approval_decide"),

@@ -359,6 +359,14 @@ def _case_form(name: str, case: Case, data: Any = None) -> forms.Form:
         return web_forms.ShareForm(data, auto_id=auto_id)
     if name == "caregiver":
         return web_forms.CaregiverForm(data, auto_id=auto_id)
+    if name == "household":
+        household = case.child.household
+        initial = (
+            {"address": household.address, "poverty_status": household.poverty_status}
+            if household is not None
+            else {"address": case.child.address, "poverty_status": "unknown"}
+        )
+        return web_forms.HouseholdForm(data, auto_id=auto_id, initial=initial)
     raise ValueError(name)
 
 
@@ -374,6 +382,7 @@ FORM_TITLES = {
     "assign": gettext_lazy("Assign a worker"),
     "share": gettext_lazy("Share with an agency"),
     "caregiver": gettext_lazy("Add a caregiver"),
+    "household": gettext_lazy("Household"),
 }
 
 
@@ -385,7 +394,7 @@ def _form_title(name: str) -> str:
 
 CASE_FORMS = (
     "advance", "update", "note", "consent", "plan", "close", "reopen", "assign", "share",
-    "caregiver",
+    "caregiver", "household",
 )  # fmt: skip
 _STAGE_ORDER = list(Status.values)
 
@@ -411,6 +420,7 @@ def _allowed(user: User, case: Case, pending_kinds: set[str]) -> dict[str, bool]
         and is_open
         and case_actions.has_consent(case, ConsentPurpose.SHARING),
         "caregiver": Perm.CASE_UPDATE in perms,
+        "household": Perm.CASE_UPDATE in perms,
     }
 
 
@@ -721,6 +731,19 @@ def case_caregiver(request: HttpRequest, case_id: int) -> HttpResponse:
         return _("The caregiver was added.")
 
     return _case_post(request, case_id, "caregiver", run)
+
+
+@login_required
+@require_POST
+@guard
+def case_household(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Record the child's household (address and poverty status)."""
+
+    def run(user: User, case: Case, data: dict[str, Any]) -> str:
+        registry_actions.set_household(case.child, data=data, acting_user=user)
+        return _("The household was recorded.")
+
+    return _case_post(request, case_id, "household", run)
 
 
 # --------------------------------------------------------------------------- approvals

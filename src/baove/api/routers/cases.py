@@ -27,6 +27,8 @@ from baove.api.schemas import (
     ApprovalOut,
     AssignIn,
     AssignmentOut,
+    CaregiverIn,
+    CaregiverOut,
     CaseDetailOut,
     CaseIn,
     CaseListQuery,
@@ -38,6 +40,8 @@ from baove.api.schemas import (
     ConsentOut,
     DecisionIn,
     DecisionOut,
+    HouseholdIn,
+    HouseholdOut,
     NoteIn,
     NoteOut,
     PendingApprovalOut,
@@ -61,6 +65,8 @@ from baove.cases.models import (
 from baove.cases.vocab import ApprovalKind
 from baove.core.errors import DomainError, NotFound
 from baove.core.validation import Errors
+from baove.registry import actions as registry_actions
+from baove.registry.vocab import PovertyStatus, Relationship
 
 router = Router(tags=["cases"])
 
@@ -246,6 +252,40 @@ def add_note(request: HttpRequest, case_id: CaseId, payload: NoteIn) -> Status[N
     case = _case_for(user, case_id, Perm.CASE_NOTE)
     note = actions.add_note(case, text=payload.text, acting_user=user)
     return Status(201, present.note(note))
+
+
+@router.post("/cases/{case_id}/caregivers", response=responses(201, CaregiverOut))
+def add_caregiver(
+    request: HttpRequest, case_id: CaseId, payload: CaregiverIn
+) -> Status[CaregiverOut]:
+    """Record a caregiver of the case's child and how they are related."""
+    user = user_of(request)
+    case = _case_for(user, case_id, Perm.CASE_UPDATE)
+    data = payload.model_dump()
+    data["sex"] = data["sex"] or ""
+    link = registry_actions.add_caregiver(case.child, data=data, acting_user=user)
+    return Status(
+        201,
+        CaregiverOut(
+            child_id=link.child_id, caregiver_id=link.caregiver_id,
+            full_name=link.caregiver.full_name, relationship=Relationship(link.relationship),
+            is_primary=link.is_primary, lives_with_child=link.lives_with_child,
+        ),
+    )  # fmt: skip
+
+
+@router.put("/cases/{case_id}/household", response=responses(200, HouseholdOut))
+def set_household(request: HttpRequest, case_id: CaseId, payload: HouseholdIn) -> HouseholdOut:
+    """Record the household the case's child lives in (created on first use)."""
+    user = user_of(request)
+    case = _case_for(user, case_id, Perm.CASE_UPDATE)
+    household = registry_actions.set_household(
+        case.child, data=payload.model_dump(), acting_user=user
+    )
+    return HouseholdOut(
+        id=household.pk, commune=household.commune_id, address=household.address,
+        poverty_status=PovertyStatus(household.poverty_status),
+    )  # fmt: skip
 
 
 @router.post("/cases/{case_id}/consents", response=responses(201, ConsentOut))

@@ -87,3 +87,15 @@ def test_lockout_username_is_cleaned_for_storage(rf: Any) -> None:
     assert attempted_username(nul) == "abc"
     assert attempted_username(rf.post("/login/", {}), {"username": "officer"}) == "officer"
     assert attempted_username(rf.post("/login/", {})) == ""
+
+
+def test_set_password(world: World) -> None:
+    with pytest.raises(ActionNotAllowed):
+        actions.set_password(
+            world.officer_a2, password="a-new-long-one-7", acting_user=world.manager_a
+        )
+    with pytest.raises(ValidationFailed):
+        actions.set_password(world.officer_a2, password="123", acting_user=world.admin)
+    actions.set_password(world.officer_a2, password="a-new-long-one-7", acting_user=world.admin)
+    world.officer_a2.refresh_from_db()
+    assert world.officer_a2.check_password("a-new-long-one-7")

@@ -78,3 +78,10 @@ def test_seed_adds_cases(demo_dir: Path) -> None:
         assert db.execute("SELECT count(*) FROM cases_case").fetchone()[0] >= 356
     finally:
         db.close()
+
+
+def test_demo_recovers_lost_sign_ins(demo_dir: Path) -> None:
+    (demo_dir / "demo-logins.json").unlink()
+    result = baove(demo_dir, "demo", "--no-serve")
+    assert result.returncode == 0, result.stderr
+    assert {role for _u, _p, role in sign_ins(result.stdout)} == set(Role.values)

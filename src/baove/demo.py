@@ -61,6 +61,11 @@ def _logins_path() -> Any:
     return settings.DATA_DIR / "demo-logins.json"
 
 
+def _save_logins(path: Any, logins: list[list[str]]) -> None:
+    path.write_text(json.dumps(logins))
+    path.chmod(0o600)
+
+
 def _make_users(commune: Commune, province: Province, agency: Agency) -> list[list[str]]:
     logins: list[list[str]] = []
     for username, role, where in DEMO_USERS:
@@ -146,8 +151,20 @@ def prepare_demo(*, cases: int = 3000, stdout: IO[str] | None = None) -> list[li
     """
     call_command("migrate", "--no-input", verbosity=0)
     path = _logins_path()
-    if User.objects.filter(username=DEMO_USERS[0][0]).exists() and path.exists():
+    existing = {u.username: u for u in User.objects.filter(username__in=[u[0] for u in DEMO_USERS])}
+    if existing and path.exists():
         logins: list[list[str]] = json.loads(path.read_text())
+        return logins
+    if existing:
+        # The demo ran here before but its sign-ins were lost: give the users new passwords.
+        logins = []
+        for username, role, _where in DEMO_USERS:
+            if username in existing:
+                password = secrets.token_urlsafe(9)
+                account_actions.set_password(existing[username], password=password,
+                                             acting_user=None)  # fmt: skip
+                logins.append([username, password, role])
+        _save_logins(path, logins)
         return logins
     province = Province.objects.get(code=DEMO_PROVINCE)
     commune = Commune.objects.get(code=DEMO_COMMUNE)
@@ -172,8 +189,7 @@ def prepare_demo(*, cases: int = 3000, stdout: IO[str] | None = None) -> list[li
         )
         if stdout is not None:
             stdout.write(f"baove demo: {result}\n")
-    path.write_text(json.dumps(logins))
-    path.chmod(0o600)
+    _save_logins(path, logins)
     if stdout is not None:
         stdout.write(f"baove demo: {Case.objects.count()} cases ready\n")
     return logins

@@ -140,6 +140,23 @@ def set_active(user: User, *, active: bool, acting_user: User | None) -> User:
     return user
 
 
+def set_password(user: User, *, password: str, acting_user: User | None) -> User:
+    """Set a user's password (administrators, or the system itself)."""
+    _system_or_admin(acting_user)
+    errors = Errors()
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            errors.add("password", message)
+    errors.raise_if_any()
+    with transaction.atomic():
+        user.set_password(password)
+        User.objects.filter(pk=user.pk).update(password=user.password)
+        record(acting_user, "user.set_password", object_type="user", object_id=user.pk)
+    return user
+
+
 def issue_api_token(user: User, *, name: str = "api", acting_user: User | None) -> str:
     """Create an API token for ``user`` and return it (shown once; only its hash is kept).
 

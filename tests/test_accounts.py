@@ -99,3 +99,9 @@ def test_set_password(world: World) -> None:
     actions.set_password(world.officer_a2, password="a-new-long-one-7", acting_user=world.admin)
     world.officer_a2.refresh_from_db()
     assert world.officer_a2.check_password("a-new-long-one-7")
+
+
+def test_password_reset_revokes_api_tokens(world: World) -> None:
+    key = actions.issue_api_token(world.officer_a2, acting_user=world.officer_a2)
+    actions.set_password(world.officer_a2, password="a-new-long-one-7", acting_user=world.admin)
+    assert actions.authenticate_token(key) is None

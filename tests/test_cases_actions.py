@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from baove.audit.models import AuditEvent
 from baove.cases import actions
-from baove.cases.models import Approval, Case, CaseCategory
+from baove.cases.models import Approval, Case, CaseCategory, Consent
 from baove.core.errors import (
     ActionNotAllowed,
     Conflict,
@@ -295,3 +295,91 @@ def test_stale_transition_is_a_conflict_not_an_illegal_step(world: World) -> Non
         actions.advance_case(
             case, to_status="screened", acting_user=world.officer_a1, expected_version=1
         )
+
+
+def _to_services(world: World, case: Case) -> tuple[Case, Consent]:
+    case = walk_to_case_plan(world, case)
+    approval = actions.submit_case_plan(case, plan="Kế hoạch", acting_user=world.officer_a1)
+    actions.decide_approval(approval, approve=True, comment="", acting_user=world.manager_a)
+    consent = actions.record_consent(
+        case, purpose="services", granted=True, given_by="Mẹ", relationship="mother",
+        acting_user=world.officer_a1,
+    )  # fmt: skip
+    case.refresh_from_db()
+    case = actions.advance_case(
+        case, to_status="services", acting_user=world.officer_a1, expected_version=case.version
+    )
+    return case, consent
+
+
+def test_back_to_services_needs_standing_consent(world: World) -> None:
+    case, consent = _to_services(world, world.case_a1)
+    case = actions.advance_case(
+        case, to_status="follow_up", acting_user=world.officer_a1, expected_version=case.version
+    )
+    actions.withdraw_consent(consent, acting_user=world.officer_a1)
+    with pytest.raises(ConsentMissing):
+        actions.advance_case(
+            case, to_status="services", acting_user=world.officer_a1, expected_version=case.version
+        )
+
+
+def test_services_wait_for_a_newer_plan_under_review(world: World) -> None:
+    case = walk_to_case_plan(world, world.case_a1)
+    first = actions.submit_case_plan(case, plan="Bản 1", acting_user=world.officer_a1)
+    actions.decide_approval(first, approve=True, comment="", acting_user=world.manager_a)
+    actions.submit_case_plan(case, plan="Bản 2", acting_user=world.officer_a1)
+    actions.record_consent(case, purpose="services", granted=True, given_by="Mẹ",
+                           relationship="mother", acting_user=world.officer_a1)  # fmt: skip
+    case.refresh_from_db()
+    with pytest.raises(IllegalTransition):
+        actions.advance_case(
+            case, to_status="services", acting_user=world.officer_a1, expected_version=case.version
+        )
+
+
+def test_closing_and_reopening_cancel_waiting_requests(world: World) -> None:
+    case = walk_to_case_plan(world, world.case_a1)
+    plan = actions.submit_case_plan(case, plan="Cũ", acting_user=world.officer_a1)
+    closure = actions.request_closure(
+        case, reason="no_concern", note="", acting_user=world.officer_a1
+    )
+    actions.decide_approval(closure, approve=True, comment="", acting_user=world.manager_a)
+    plan.refresh_from_db()
+    assert plan.status == "rejected" and plan.decided_by == world.manager_a
+    with pytest.raises(Conflict):  # the old plan can no longer be approved after reopening
+        actions.decide_approval(plan, approve=True, comment="", acting_user=world.manager_a)
+    case.refresh_from_db()
+    case = actions.reopen_case(
+        case, reason="Tái phát", acting_user=world.officer_a1, expected_version=case.version
+    )
+    assert case.plan_approved_at is None
+    assert not Approval.objects.filter(case=case, status="pending").exists()
+
+
+def test_refused_sharing_consent_revokes_shares_but_an_older_one_does_not(world: World) -> None:
+    from baove.cases.access import scoped_cases
+
+    case = world.case_a1
+    old = actions.record_consent(case, purpose="sharing", granted=True, given_by="Bố",
+                                 relationship="father", acting_user=world.officer_a1)  # fmt: skip
+    actions.record_consent(case, purpose="sharing", granted=True, given_by="Mẹ",
+                           relationship="mother", acting_user=world.officer_a1)  # fmt: skip
+    actions.share_case(case, agency=world.agency_x, acting_user=world.officer_a1)
+    actions.withdraw_consent(old, acting_user=world.officer_a1)  # the newer consent stands
+    assert scoped_cases(world.provider_x).filter(pk=case.pk).exists()
+    actions.record_consent(case, purpose="sharing", granted=False, given_by="Mẹ",
+                           relationship="mother", acting_user=world.officer_a1)  # fmt: skip
+    assert not scoped_cases(world.provider_x).filter(pk=case.pk).exists()
+
+
+def test_report_cannot_be_older_than_the_child(world: World) -> None:
+    import datetime as dt
+
+    with pytest.raises(ValidationFailed) as info:
+        actions.open_case(
+            acting_user=world.officer_a1,
+            child_data=child_data(world.commune_a1.code),
+            case_data=case_data(reported_at=timezone.now() - dt.timedelta(days=20 * 365)),
+        )
+    assert "reported_at" in info.value.errors

@@ -164,3 +164,32 @@ def test_case_related_attaches_people_and_needs_no_more_queries(
     )
     assert related.consents[0].recorded_at.tzinfo is not None
     assert related.approvals[0].payload == {"reason": "no_concern", "note": ""}
+
+
+def test_one_small_cell_is_never_hidden_alone(world: World, settings: Any) -> None:
+    settings.BAOVE_MIN_CELL = 2  # province 01 has 2 open cases, 79 has 1
+    cells = reads.case_counts(world.analyst, by="province")
+    assert all(c.value is None for c in cells)  # 01 hidden too, or 79 = total - 2
+
+
+def test_approvals_queue_is_audited(world: World) -> None:
+    actions.request_closure(
+        world.case_a1, reason="no_concern", note="", acting_user=world.officer_a1
+    )
+    rows = reads.approvals_queue(world.manager_a)
+    assert [a.case_id for a in rows] == [world.case_a1.pk]
+    event = AuditEvent.objects.latest("id")
+    assert (event.action, event.details["results"]) == ("case.list", [world.case_a1.pk])
+
+
+def test_timeline_read_on_its_own_is_audited(world: World) -> None:
+    events = list(reads.view_timeline(world.officer_a1, world.case_a1.pk))
+    assert [e.action for e in events] == ["case.open"]
+    last = AuditEvent.objects.latest("id")
+    assert (last.action, last.details) == ("case.view", {"part": "timeline"})
+
+
+def test_export_audit_names_the_cases(world: World) -> None:
+    "".join(reads.export_cases_csv(world.manager_a))
+    event = AuditEvent.objects.filter(action="case.export").latest("id")
+    assert event.details["results"] == sorted([world.case_a1.pk, world.case_a2.pk])

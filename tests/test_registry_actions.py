@@ -79,3 +79,28 @@ def test_household_errors_change_nothing(world: World) -> None:
     assert not Household.objects.exists()
     with pytest.raises(NotFound):
         actions.set_household(child, acting_user=world.officer_b1, data={})
+
+
+def test_caregiver_and_household_changes_show_in_the_case_timeline(world: World) -> None:
+    from baove.cases import reads
+
+    case = world.case_a1
+    actions.add_caregiver(case.child, acting_user=world.officer_a1, case_id=case.pk,
+                          data={"full_name": "Lê Thị Mai", "relationship": "mother"})  # fmt: skip
+    actions.set_household(case.child, acting_user=world.officer_a1, case_id=case.pk,
+                          data={"address": "Số 5", "poverty_status": "poor"})  # fmt: skip
+    assert [e.action for e in reads.timeline(case)][:2] == [
+        "child.household",
+        "child.add_caregiver",
+    ]
+
+
+def test_household_from_a_stale_child_object_is_not_created_twice(world: World) -> None:
+    stale = world.case_a1.child  # loaded before anyone recorded a household
+    actions.set_household(stale.__class__.objects.get(pk=stale.pk), acting_user=world.officer_a1,
+                          data={"address": "Số 5", "poverty_status": "poor"})  # fmt: skip
+    assert stale.household_id is None
+    actions.set_household(stale, acting_user=world.manager_a,
+                          data={"address": "Số 6", "poverty_status": "near_poor"})  # fmt: skip
+    assert Household.objects.count() == 1
+    assert Household.objects.get().address == "Số 6"

@@ -141,7 +141,8 @@ def set_active(user: User, *, active: bool, acting_user: User | None) -> User:
 
 
 def set_password(user: User, *, password: str, acting_user: User | None) -> User:
-    """Set a user's password (administrators, or the system itself)."""
+    """Set a user's password and revoke their API tokens (a reset after a compromise must
+    lock out whoever held the old credentials)."""
     _system_or_admin(acting_user)
     errors = Errors()
     try:
@@ -153,7 +154,13 @@ def set_password(user: User, *, password: str, acting_user: User | None) -> User
     with transaction.atomic():
         user.set_password(password)
         User.objects.filter(pk=user.pk).update(password=user.password)
-        record(acting_user, "user.set_password", object_type="user", object_id=user.pk)
+        revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        record(
+            acting_user, "user.set_password", object_type="user", object_id=user.pk,
+            details={"tokens_revoked": revoked},
+        )  # fmt: skip
     return user
 
 

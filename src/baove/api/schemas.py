@@ -17,7 +17,7 @@ import re
 from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import BaseModel, BeforeValidator, ConfigDict, StrictBool, StrictInt
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, StrictBool, StrictInt
 from pydantic_core import PydanticCustomError
 
 from baove.accounts.roles import Perm, Role, Scope
@@ -32,6 +32,7 @@ from baove.cases.vocab import (
     RiskLevel,
     Status,
 )
+from baove.core.text import has_control_chars
 from baove.registry.vocab import Disability, PovertyStatus, Relationship, Sex, YesNoUnknown
 
 # Ids beyond this would overflow the database driver (64-bit) or JavaScript numbers; refusing
@@ -66,7 +67,25 @@ def _iso_datetime(value: Any) -> Any:
         raise PydanticCustomError("datetime_invalid", "Use an ISO 8601 date and time.")
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         raise PydanticCustomError("timezone_aware", "Give the UTC offset, such as +07:00.")
+    if not YEARS[0] <= parsed.year <= YEARS[1]:
+        # Far dates overflow when converted to UTC; none belongs in a child's record.
+        raise PydanticCustomError("datetime_range", "Use a year between 1900 and 2200.")
     return parsed
+
+
+YEARS = (1900, 2200)
+
+
+def clean_lookup(value: str) -> str:
+    """A name or code used to look something up: no control characters (PostgreSQL refuses
+    NUL bytes outright, which would be a server error)."""
+    if has_control_chars(value):
+        raise PydanticCustomError("control_chars", "This contains characters that are not allowed.")
+    return value
+
+
+#: A username, code or search text used in a lookup.
+Lookup = Annotated[str, AfterValidator(clean_lookup)]
 
 
 #: A calendar date in JSON, ``YYYY-MM-DD``.
@@ -114,7 +133,7 @@ class ErrorOut(Out):
 
 class TokenIn(In):
     # Enforced here (not only documented): these reach the login rate limiter's own table.
-    username: str = Field(max_length=150)
+    username: Lookup = Field(max_length=150)
     password: str = Field(max_length=4096)
     name: str = Field("api", max_length=100, description="A label to recognise the token by.")
 
@@ -263,11 +282,11 @@ class ReopenIn(In):
 
 
 class AssignIn(In):
-    username: str = _text(150)
+    username: Lookup = _text(150)
 
 
 class ShareIn(In):
-    agency_code: str = _text(40)
+    agency_code: Lookup = _text(40)
 
 
 # --- cases: query strings ------------------------------------------------------------------
@@ -288,8 +307,8 @@ class CaseListQuery(Schema):
 
 
 class AuditQuery(Schema):
-    actor: str | None = Field(None, description="Username.")
-    action: str | None = Field(None, description="Exact action, or a prefix ending in '.'.")
+    actor: Lookup | None = Field(None, description="Username.")
+    action: Lookup | None = Field(None, description="Exact action, or a prefix ending in '.'.")
     case_id: int | None = Field(None, ge=1, le=MAX_ID)
     child_id: int | None = Field(None, ge=1, le=MAX_ID)
     channel: Literal["web", "api", "cli", "system"] | None = None

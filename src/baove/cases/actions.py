@@ -151,6 +151,9 @@ def open_case(
     errors.raise_if_any()
     subject = child if child is not None else new_child
     assert subject is not None
+    if timezone.localtime(reported_at).date() < subject.birth_date:
+        errors.add("reported_at", _("The report cannot be older than the child."))
+        errors.raise_if_any()
     check_commune_in_scope(acting_user, subject.commune)
     with transaction.atomic():
         if new_child is not None:
@@ -272,9 +275,17 @@ def advance_case(case: Case, *, to_status: str, acting_user: User, expected_vers
             }
         )
     fields: dict[str, Any] = {"status": to_status}
-    if to_status == Status.SERVICES and case.status == Status.CASE_PLAN:
+    if to_status == Status.SERVICES:
         if case.plan_approved_at is None:
             raise IllegalTransition(_("The case plan must be approved by a manager first."))
+        if Approval.objects.filter(
+            case=case, kind=ApprovalKind.CASE_PLAN, status=ApprovalStatus.PENDING
+        ).exists():
+            raise IllegalTransition(
+                _("A new case plan is waiting for approval; wait for the manager's decision.")
+            )
+        # Checked on every move into services (also back from follow-up): consent can be
+        # withdrawn at any time.
         if not has_consent(case, ConsentPurpose.SERVICES):
             raise ConsentMissing(
                 _("Record the child's or caregiver's consent to services before starting them.")
@@ -394,6 +405,7 @@ def record_consent(
             relationship=relationship,
             recorded_by=acting_user,
         )
+        revoked = _revoke_shares_unless_consented(case)
         record(
             acting_user,
             "case.consent",
@@ -401,9 +413,18 @@ def record_consent(
             child_id=case.child_id,
             object_type="consent",
             object_id=consent.pk,
-            details={"purpose": purpose, "granted": granted},
+            details={"purpose": purpose, "granted": granted, "shares_revoked": revoked},
         )
     return consent
+
+
+def _revoke_shares_unless_consented(case: Case) -> int:
+    """Revoke the case's shares when sharing is no longer consented; return how many."""
+    if has_consent(case, ConsentPurpose.SHARING):
+        return 0
+    return CaseShare.objects.filter(case=case, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
 
 
 def withdraw_consent(consent: Consent, *, acting_user: User) -> Consent:
@@ -415,12 +436,8 @@ def withdraw_consent(consent: Consent, *, acting_user: User) -> Consent:
         )
         if not done:
             raise Conflict(_("This consent was already withdrawn."))
-        # Sharing consent gone: the agencies it was shared with lose access now.
-        revoked = 0
-        if consent.purpose == ConsentPurpose.SHARING:
-            revoked = CaseShare.objects.filter(
-                case_id=consent.case_id, revoked_at__isnull=True
-            ).update(revoked_at=timezone.now())
+        # Sharing no longer consented: the agencies it was shared with lose access now.
+        revoked = _revoke_shares_unless_consented(consent.case)
         record(
             acting_user,
             "case.consent_withdraw",
@@ -493,6 +510,19 @@ def request_closure(case: Case, *, reason: str, note: str, acting_user: User) ->
         )
 
 
+def _cancel_pending(case: Case, acting_user: User, now: dt.datetime) -> list[int]:
+    """Reject the case's requests still waiting (the case was closed or reopened under them)."""
+    pending = Approval.objects.filter(case=case, status=ApprovalStatus.PENDING)
+    ids = list(pending.values_list("id", flat=True))
+    pending.update(
+        status=ApprovalStatus.REJECTED,
+        decided_by=acting_user,
+        decided_at=now,
+        comment=str(_("Cancelled: the case was closed or reopened.")),
+    )
+    return ids
+
+
 def pending_approvals(user: User) -> Iterable[Approval]:
     """Return the approvals waiting for ``user`` (managers, in their scope)."""
     from baove.cases.access import scoped_cases
@@ -522,6 +552,7 @@ def decide_approval(
     errors.raise_if_any()
     now = timezone.now()
     status = ApprovalStatus.APPROVED if approve else ApprovalStatus.REJECTED
+    cancelled: list[int] = []
     with transaction.atomic():
         done = Approval.objects.filter(pk=approval.pk, status=ApprovalStatus.PENDING).update(
             status=status, decided_by=acting_user, decided_at=now, comment=clean
@@ -546,6 +577,7 @@ def decide_approval(
                 closure_reason=approval.payload["reason"],
                 first_response_at=case.first_response_at or now,
             )
+            cancelled = _cancel_pending(case, acting_user, now)
         record(
             acting_user,
             f"approval.{status}",
@@ -553,7 +585,7 @@ def decide_approval(
             child_id=case.child_id,
             object_type="approval",
             object_id=approval.pk,
-            details={"kind": approval.kind},
+            details={"kind": approval.kind, "cancelled": cancelled},
         )
     approval.refresh_from_db()
     return approval
@@ -577,6 +609,7 @@ def reopen_case(case: Case, *, reason: str, acting_user: User, expected_version:
             closure_reason="",
             plan_approved_at=None,
         )
+        cancelled = _cancel_pending(case, acting_user, timezone.now())
         record(
             acting_user,
             "case.reopen",
@@ -584,7 +617,7 @@ def reopen_case(case: Case, *, reason: str, acting_user: User, expected_version:
             child_id=case.child_id,
             object_type="case",
             object_id=case.pk,
-            details={"reason": clean},
+            details={"reason": clean, "cancelled": cancelled},
         )
     return case
 

@@ -160,8 +160,8 @@ def search_cases(user: User, text: str, *, limit: int = 50) -> list[Case]:
     cond: Q | None
     if len(compact) == 12 and compact.isdigit():
         cond = Q(child__id_number=compact)
-    elif len(text) == 12 and text[2] == "-" and text[5] == "-":
-        cond = Q(reference=text.upper())
+    elif len(text) == 12 and text[2] == "-" and text[5] == "-" and text.isascii():
+        cond = Q(reference=text.upper()) if text.replace("-", "").isalnum() else None
     else:
         cond = name_query(text)
     if cond is None:
@@ -245,6 +245,29 @@ def caseload(
     return CaseloadPage(rows, total, n_overdue, page, pages)
 
 
+def view_timeline(user: User, case_id: int | str) -> QuerySet[AuditEvent]:
+    """Return a case's timeline on its own (the API), auditing the read like a case view."""
+    case = access_case(user, case_id)
+    record(
+        user, "case.view", case_id=case.pk, child_id=case.child_id, object_type="case",
+        object_id=case.pk, details={"part": "timeline"},
+    )  # fmt: skip
+    return timeline(case)
+
+
+def approvals_queue(user: User, *, limit: int = 200) -> list[Approval]:
+    """Return the requests waiting for this manager, oldest first, auditing whose cases
+    were shown (the queue names children and carries plans and closure notes)."""
+    from baove.cases.actions import pending_approvals
+
+    rows = list(pending_approvals(user))[:limit]
+    record(
+        user, "case.list", object_type="approval",
+        details={"results": sorted({a.case_id for a in rows}), "queue": "approvals"},
+    )  # fmt: skip
+    return rows
+
+
 def timeline(case: Case) -> QuerySet[AuditEvent]:
     """Return everything that happened to a case, newest first (reads left out)."""
     return (
@@ -281,8 +304,12 @@ def export_cases_csv(user: User, *, open_only: bool = True) -> Iterator[str]:
     qs = scoped_cases(user, Perm.CASE_EXPORT)
     if open_only:
         qs = qs.filter(OPEN)
-    count = qs.count()
-    record(user, "case.export", object_type="case", details={"rows": count, "format": "csv"})
+    ids = list(qs.order_by("id").values_list("id", flat=True))
+    # Which children's records left the system, not only how many.
+    record(
+        user, "case.export", object_type="case",
+        details={"rows": len(ids), "format": "csv", "results": ids},
+    )  # fmt: skip
     return _csv_lines(qs)
 
 
@@ -343,7 +370,13 @@ def case_counts(user: User, *, by: str = "province") -> list[Cell]:
     if field is None:
         raise ValueError(by)
     threshold = settings.BAOVE_MIN_CELL
-    rows = qs.values(field).annotate(n=Count("id", distinct=True)).order_by(field)
+    rows = list(qs.values(field).annotate(n=Count("id", distinct=True)).order_by(field))
+    hidden = {i for i, row in enumerate(rows) if row["n"] < threshold}
+    if len(hidden) == 1 and len(rows) > 1:
+        # One hidden cell could be worked out from the total (the tables by stage and by risk
+        # add up to the same open cases): hide the next smallest cell with it.
+        shown = [i for i in range(len(rows)) if i not in hidden]
+        hidden.add(min(shown, key=lambda i: rows[i]["n"]))
     return [
-        Cell({by: str(row[field])}, row["n"] if row["n"] >= threshold else None) for row in rows
+        Cell({by: str(row[field])}, None if i in hidden else row["n"]) for i, row in enumerate(rows)
     ]

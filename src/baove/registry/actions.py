@@ -229,8 +229,13 @@ def update_child(
     return child
 
 
-def add_caregiver(child: Child, *, data: Mapping[str, Any], acting_user: User) -> ChildCaregiver:
-    """Record a caregiver of a child and how they are related."""
+def add_caregiver(
+    child: Child, *, data: Mapping[str, Any], acting_user: User, case_id: int | None = None
+) -> ChildCaregiver:
+    """Record a caregiver of a child and how they are related.
+
+    ``case_id`` names the case the worker acted from, so the change shows in its timeline.
+    """
     require(acting_user, Perm.CASE_UPDATE)
     from baove.cases.access import scoped_children
 
@@ -262,6 +267,7 @@ def add_caregiver(child: Child, *, data: Mapping[str, Any], acting_user: User) -
         record(
             acting_user,
             "child.add_caregiver",
+            case_id=case_id,
             child_id=child.pk,
             object_type="caregiver",
             object_id=caregiver.pk,
@@ -270,11 +276,14 @@ def add_caregiver(child: Child, *, data: Mapping[str, Any], acting_user: User) -
     return link
 
 
-def set_household(child: Child, *, data: Mapping[str, Any], acting_user: User) -> Household:
+def set_household(
+    child: Child, *, data: Mapping[str, Any], acting_user: User, case_id: int | None = None
+) -> Household:
     """Record the household the child lives in: its address and poverty status.
 
     The first call creates the household in the child's commune and brings the child's
-    caregivers who have none into it; later calls update it.
+    caregivers who have none into it; later calls update it. ``case_id`` names the case the
+    worker acted from, so the change shows in its timeline.
 
     Raises:
         ValidationFailed: A value is invalid (nothing is changed).
@@ -292,12 +301,20 @@ def set_household(child: Child, *, data: Mapping[str, Any], acting_user: User) -
     )
     errors.raise_if_any()
     with transaction.atomic():
+        child.refresh_from_db(fields=["household"])
         created = child.household_id is None
         if created:
             household = Household.objects.create(
                 commune_id=child.commune_id, address=address, poverty_status=poverty
             )
-            Child.objects.filter(pk=child.pk).update(household=household)
+            # Only if no one gave the child a household meanwhile (else: conflict, rollback).
+            linked = Child.objects.filter(pk=child.pk, household__isnull=True).update(
+                household=household
+            )
+            if not linked:
+                raise Conflict(
+                    _("Someone else recorded this household just now. Reload and try again.")
+                )
             Caregiver.objects.filter(child_links__child=child, household__isnull=True).update(
                 household=household
             )
@@ -311,6 +328,7 @@ def set_household(child: Child, *, data: Mapping[str, Any], acting_user: User) -
         record(
             acting_user,
             "child.household",
+            case_id=case_id,
             child_id=child.pk,
             object_type="household",
             object_id=household.pk,

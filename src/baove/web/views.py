@@ -727,7 +727,7 @@ def case_caregiver(request: HttpRequest, case_id: int) -> HttpResponse:
     """Add a caregiver of the child."""
 
     def run(user: User, case: Case, data: dict[str, Any]) -> str:
-        registry_actions.add_caregiver(case.child, data=data, acting_user=user)
+        registry_actions.add_caregiver(case.child, data=data, acting_user=user, case_id=case.pk)
         return _("The caregiver was added.")
 
     return _case_post(request, case_id, "caregiver", run)
@@ -740,7 +740,7 @@ def case_household(request: HttpRequest, case_id: int) -> HttpResponse:
     """Record the child's household (address and poverty status)."""
 
     def run(user: User, case: Case, data: dict[str, Any]) -> str:
-        registry_actions.set_household(case.child, data=data, acting_user=user)
+        registry_actions.set_household(case.child, data=data, acting_user=user, case_id=case.pk)
         return _("The household was recorded.")
 
     return _case_post(request, case_id, "household", run)
@@ -758,7 +758,7 @@ def _approvals_page(
 ) -> HttpResponse:
     bound = bound or {}
     rows = []
-    for approval in list(case_actions.pending_approvals(user))[:200]:
+    for approval in reads.approvals_queue(user):
         own = approval.requested_by_id == user.pk
         form = bound.get(approval.pk) or web_forms.DecideForm(auto_id=f"decide-{approval.pk}-%s")
         rows.append({"approval": approval, "own": own, "form": form})

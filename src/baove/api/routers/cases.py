@@ -64,6 +64,7 @@ from baove.cases.models import (
 )
 from baove.cases.vocab import ApprovalKind
 from baove.core.errors import DomainError, NotFound
+from baove.core.text import has_control_chars
 from baove.core.validation import Errors
 from baove.registry import actions as registry_actions
 from baove.registry.vocab import PovertyStatus, Relationship
@@ -177,7 +178,8 @@ def get_case(request: HttpRequest, case_id: CaseId) -> CaseDetailOut:
 def case_timeline(request: HttpRequest, case_id: CaseId) -> QuerySet[AuditEvent]:
     """Everything that happened to the case, newest first (reads are left out)."""
     user = user_of(request)
-    return reads.timeline(_case_for(user, case_id, Perm.CASE_VIEW))
+    require(user, Perm.CASE_VIEW)
+    return reads.view_timeline(user, case_id)
 
 
 # --- intake and changes ------------------------------------------------------------------
@@ -263,7 +265,7 @@ def add_caregiver(
     case = _case_for(user, case_id, Perm.CASE_UPDATE)
     data = payload.model_dump()
     data["sex"] = data["sex"] or ""
-    link = registry_actions.add_caregiver(case.child, data=data, acting_user=user)
+    link = registry_actions.add_caregiver(case.child, data=data, acting_user=user, case_id=case.pk)
     return Status(
         201,
         CaregiverOut(
@@ -280,7 +282,7 @@ def set_household(request: HttpRequest, case_id: CaseId, payload: HouseholdIn) -
     user = user_of(request)
     case = _case_for(user, case_id, Perm.CASE_UPDATE)
     household = registry_actions.set_household(
-        case.child, data=payload.model_dump(), acting_user=user
+        case.child, data=payload.model_dump(), acting_user=user, case_id=case.pk
     )
     return HouseholdOut(
         id=household.pk, commune=household.commune_id, address=household.address,
@@ -353,7 +355,7 @@ def pending_approvals(request: HttpRequest) -> list[PendingApprovalOut]:
             requested_at=a.requested_at,
             can_decide=a.requested_by_id != user.pk,
         )
-        for a in actions.pending_approvals(user)
+        for a in reads.approvals_queue(user)
     ]
 
 
@@ -409,7 +411,9 @@ def unassign_case(request: HttpRequest, case_id: CaseId, username: str) -> Statu
     """Remove a worker's assignment."""
     user = user_of(request)
     case = _case_for(user, case_id, Perm.CASE_ASSIGN)
-    other = User.objects.filter(username=username).first()
+    # Path text goes to the database only if it can be a username (NUL bytes cannot).
+    clean = not has_control_chars(username) and len(username) <= 150
+    other = User.objects.filter(username=username).first() if clean else None
     if other is None:
         raise DomainError(_("This person is not assigned to the case."), field="username")
     with _field_renamed("user", "username"):

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from baove.accounts.roles import Perm, perms_of
 from baove.api import schemas as s
+from baove.cases.actions import consent_stands, services_blockers
 from baove.cases.vocab import (
     TRANSITIONS,
     ApprovalKind,
@@ -152,14 +153,6 @@ def share(row: CaseShare) -> s.ShareOut:
     )
 
 
-def _standing(consents: list[Consent], purpose: str) -> bool:
-    # Same rule as cases.actions.has_consent (latest answer for the purpose, given and not
-    # withdrawn), over the consents already loaded, newest first. Display only: the action
-    # checks again in the database.
-    latest = next((c for c in consents if c.purpose == purpose), None)
-    return latest is not None and latest.granted and latest.withdrawn_at is None
-
-
 def case_detail(
     case: Case,
     user: User,
@@ -183,12 +176,11 @@ def case_detail(
     next_statuses: list[Status] = []
     if case.is_open and Perm.CASE_TRANSITION in perms:
         for target in sorted(TRANSITIONS[case.status], key=_STAGE_ORDER.__getitem__):
-            if case.status == Status.CASE_PLAN and target == Status.SERVICES:
-                ready = case.plan_approved_at is not None and _standing(
-                    consents, ConsentPurpose.SERVICES
-                )
-                if not ready:
-                    continue
+            # Display only, from the rows already loaded: the action checks again.
+            if target == Status.SERVICES and services_blockers(
+                case, consents=consents, pending_kinds={a.kind for a in pending}
+            ):
+                continue
             next_statuses.append(Status(target))
 
     allowed: list[s.AllowedAction] = []
@@ -218,7 +210,7 @@ def case_detail(
         allowed.append("reopen")
     if Perm.CASE_ASSIGN in perms:
         allowed.append("assign")
-    if Perm.CASE_SHARE in perms and _standing(consents, ConsentPurpose.SHARING):
+    if Perm.CASE_SHARE in perms and consent_stands(consents, ConsentPurpose.SHARING):
         allowed.append("share")
 
     return s.CaseDetailOut(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -250,10 +250,52 @@ def update_case(
     return case
 
 
+def consent_stands(consents: Iterable[Consent], purpose: str) -> bool:
+    """Return True when the latest answer for ``purpose`` is given and not withdrawn.
+
+    Args:
+        consents: The case's consents, newest first (as the model orders them).
+        purpose: A :class:`ConsentPurpose` value.
+    """
+    latest = next((c for c in consents if c.purpose == purpose), None)
+    return latest is not None and latest.granted and latest.withdrawn_at is None
+
+
 def has_consent(case: Case, purpose: str) -> bool:
     """Return True when the latest recorded consent for ``purpose`` is given and standing."""
-    latest = Consent.objects.filter(case=case, purpose=purpose).first()
-    return latest is not None and latest.granted and latest.withdrawn_at is None
+    return consent_stands(Consent.objects.filter(case=case, purpose=purpose)[:1], purpose)
+
+
+def services_blockers(
+    case: Case, *, consents: Iterable[Consent], pending_kinds: Collection[str]
+) -> list[DomainError]:
+    """Why the case cannot move into services now, most basic first (empty: it can).
+
+    One rule for the action, the case page and the API.
+
+    Args:
+        case: The case.
+        consents: Its consents, newest first.
+        pending_kinds: The kinds of its approval requests still waiting.
+    """
+    blockers: list[DomainError] = []
+    if case.plan_approved_at is None:
+        blockers.append(IllegalTransition(_("The case plan must be approved by a manager first.")))
+    if ApprovalKind.CASE_PLAN in pending_kinds:
+        blockers.append(
+            IllegalTransition(
+                _("A new case plan is waiting for approval; wait for the manager's decision.")
+            )
+        )
+    # Checked on every move into services (also back from follow-up): consent can be
+    # withdrawn at any time.
+    if not consent_stands(consents, ConsentPurpose.SERVICES):
+        blockers.append(
+            ConsentMissing(
+                _("Record the child's or caregiver's consent to services before starting them.")
+            )
+        )
+    return blockers
 
 
 def advance_case(case: Case, *, to_status: str, acting_user: User, expected_version: int) -> Case:
@@ -276,20 +318,14 @@ def advance_case(case: Case, *, to_status: str, acting_user: User, expected_vers
         )
     fields: dict[str, Any] = {"status": to_status}
     if to_status == Status.SERVICES:
-        if case.plan_approved_at is None:
-            raise IllegalTransition(_("The case plan must be approved by a manager first."))
-        if Approval.objects.filter(
-            case=case, kind=ApprovalKind.CASE_PLAN, status=ApprovalStatus.PENDING
-        ).exists():
-            raise IllegalTransition(
-                _("A new case plan is waiting for approval; wait for the manager's decision.")
-            )
-        # Checked on every move into services (also back from follow-up): consent can be
-        # withdrawn at any time.
-        if not has_consent(case, ConsentPurpose.SERVICES):
-            raise ConsentMissing(
-                _("Record the child's or caregiver's consent to services before starting them.")
-            )
+        pending = Approval.objects.filter(case=case, status=ApprovalStatus.PENDING)
+        blockers = services_blockers(
+            case,
+            consents=Consent.objects.filter(case=case, purpose=ConsentPurpose.SERVICES)[:1],
+            pending_kinds=set(pending.values_list("kind", flat=True)),
+        )
+        if blockers:
+            raise blockers[0]
     if case.first_response_at is None:
         fields["first_response_at"] = timezone.now()
     previous = case.status
@@ -405,7 +441,9 @@ def record_consent(
             relationship=relationship,
             recorded_by=acting_user,
         )
-        revoked = _revoke_shares_unless_consented(case)
+        revoked = 0
+        if purpose == ConsentPurpose.SHARING:
+            revoked = _revoke_shares_unless_consented(case)
         record(
             acting_user,
             "case.consent",
@@ -521,20 +559,6 @@ def _cancel_pending(case: Case, acting_user: User, now: dt.datetime) -> list[int
         comment=str(_("Cancelled: the case was closed or reopened.")),
     )
     return ids
-
-
-def pending_approvals(user: User) -> Iterable[Approval]:
-    """Return the approvals waiting for ``user`` (managers, in their scope)."""
-    from baove.cases.access import scoped_cases
-
-    return (
-        Approval.objects.filter(
-            status=ApprovalStatus.PENDING,
-            case__in=scoped_cases(user, Perm.CASE_APPROVE),
-        )
-        .select_related("case", "case__child", "requested_by")
-        .order_by("requested_at")
-    )
 
 
 def decide_approval(

@@ -30,7 +30,7 @@ from baove.cases.models import (
     CaseShare,
     Consent,
 )
-from baove.cases.vocab import Category, RiskLevel, Status
+from baove.cases.vocab import ApprovalStatus, Category, RiskLevel, Status
 from baove.registry.search import name_query
 
 if TYPE_CHECKING:
@@ -258,9 +258,13 @@ def view_timeline(user: User, case_id: int | str) -> QuerySet[AuditEvent]:
 def approvals_queue(user: User, *, limit: int = 200) -> list[Approval]:
     """Return the requests waiting for this manager, oldest first, auditing whose cases
     were shown (the queue names children and carries plans and closure notes)."""
-    from baove.cases.actions import pending_approvals
-
-    rows = list(pending_approvals(user))[:limit]
+    rows = list(
+        Approval.objects.filter(
+            status=ApprovalStatus.PENDING, case__in=scoped_cases(user, Perm.CASE_APPROVE)
+        )
+        .select_related("case", "case__child", "requested_by")
+        .order_by("requested_at")[:limit]
+    )
     record(
         user, "case.list", object_type="approval",
         details={"results": sorted({a.case_id for a in rows}), "queue": "approvals"},

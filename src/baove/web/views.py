@@ -45,7 +45,7 @@ from baove.audit import reads as audit_reads
 from baove.audit.models import AuditEvent
 from baove.cases import access, reads
 from baove.cases import actions as case_actions
-from baove.cases.models import Approval, Case
+from baove.cases.models import Approval, Case, Consent
 from baove.cases.vocab import (
     RISK_ORDER,
     TRANSITIONS,
@@ -329,8 +329,13 @@ def _caseworkers(case: Case) -> QuerySet[User]:
     )
 
 
-def _case_form(name: str, case: Case, data: Any = None) -> forms.Form:
-    """Build one of the case page's forms, bound to ``data`` or filled from the case."""
+def _case_form(
+    name: str, case: Case, data: Any = None, *, categories: list[str] | None = None
+) -> forms.Form:
+    """Build one of the case page's forms, bound to ``data`` or filled from the case.
+
+    ``categories`` are the case's category codes when the caller has them already.
+    """
     auto_id = f"{name}-%s"
     version = {"version": case.version}
     if name == "advance":
@@ -340,7 +345,9 @@ def _case_form(name: str, case: Case, data: Any = None) -> forms.Form:
             **version,
             "risk_level": case.risk_level,
             "summary": case.summary,
-            "categories": [c.code for c in case.categories.all()],
+            "categories": categories
+            if categories is not None
+            else [c.code for c in case.categories.all()],
         }
         return web_forms.UpdateForm(data, auto_id=auto_id, initial=initial)
     if name == "note":
@@ -399,7 +406,9 @@ CASE_FORMS = (
 _STAGE_ORDER = list(Status.values)
 
 
-def _allowed(user: User, case: Case, pending_kinds: set[str]) -> dict[str, bool]:
+def _allowed(
+    user: User, case: Case, pending_kinds: set[str], consents: list[Consent]
+) -> dict[str, bool]:
     """Which forms this user may use on this case now (role and case state)."""
     perms = perms_of(user)
     is_open = case.is_open
@@ -418,7 +427,7 @@ def _allowed(user: User, case: Case, pending_kinds: set[str]) -> dict[str, bool]
         "assign": Perm.CASE_ASSIGN in perms and is_open,
         "share": Perm.CASE_SHARE in perms
         and is_open
-        and case_actions.has_consent(case, ConsentPurpose.SHARING),
+        and case_actions.consent_stands(consents, ConsentPurpose.SHARING),
         "caregiver": Perm.CASE_UPDATE in perms,
         "household": Perm.CASE_UPDATE in perms,
     }
@@ -452,12 +461,15 @@ def _render_case(
     except NotFound:
         return _not_found(request)
     child = case.child
-    approvals = list(case.approvals.select_related("requested_by", "decided_by"))
+    related = reads.case_related(case)
+    approvals = related.approvals
     pending_kinds = {a.kind for a in approvals if a.status == ApprovalStatus.PENDING}
-    allowed = _allowed(user, case, pending_kinds)
+    allowed = _allowed(user, case, pending_kinds, related.consents)
     show = {name: allowed[name] or name in bound for name in CASE_FORMS}
     case_forms = {
-        name: bound.get(name) or _case_form(name, case) for name in CASE_FORMS if show[name]
+        name: bound.get(name) or _case_form(name, case, categories=related.categories)
+        for name in CASE_FORMS
+        if show[name]
     }
     can_approve = has_perm(user, Perm.CASE_APPROVE)
     decide_forms = []
@@ -476,13 +488,13 @@ def _render_case(
         "caregivers": child.caregiver_links.select_related("caregiver").order_by(
             "-is_primary", "id"
         ),
-        "categories": [c.code for c in case.categories.all()],
-        "assignments": case.assignments.select_related("user").order_by("assigned_at"),
-        "consents": case.consents.select_related("recorded_by"),
-        "shares": case.shares.filter(revoked_at__isnull=True).select_related("agency"),
+        "categories": related.categories,
+        "assignments": related.assignments,
+        "consents": related.consents,
+        "shares": related.shares,
         "approvals": approvals,
         "decide_forms": decide_forms,
-        "notes": case.notes.select_related("author"),
+        "notes": related.notes,
         "timeline": reads.timeline(case).select_related("actor")[:TIMELINE_LIMIT],
         "timeline_limit": TIMELINE_LIMIT,
         "stages": _stages(case),
@@ -497,23 +509,21 @@ def _render_case(
         and not allowed["share"],
         "plan_pending": ApprovalKind.CASE_PLAN in pending_kinds,
         "closure_pending": ApprovalKind.CLOSURE in pending_kinds,
-        "services_blockers": _services_blockers(case) if Status.SERVICES in next_stages else [],
+        "services_blockers": _services_blockers(case, related.consents, pending_kinds)
+        if Status.SERVICES in next_stages and case.status == Status.CASE_PLAN
+        else [],
     }
     return render(request, "web/case.html", context, status=status)
 
 
-def _services_blockers(case: Case) -> list[str]:
-    """What is still missing before a case at the plan stage may start services."""
-    if case.status != Status.CASE_PLAN:
-        return []
-    missing = []
-    if case.plan_approved_at is None:
-        missing.append(_("The case plan must be approved by a manager first."))
-    if not case_actions.has_consent(case, ConsentPurpose.SERVICES):
-        missing.append(
-            _("Record the child's or caregiver's consent to services before starting them.")
+def _services_blockers(case: Case, consents: list[Consent], pending_kinds: set[str]) -> list[str]:
+    """What is still missing before the case may move into services (display only)."""
+    return [
+        str(error)
+        for error in case_actions.services_blockers(
+            case, consents=consents, pending_kinds=pending_kinds
         )
-    return missing
+    ]
 
 
 @login_required

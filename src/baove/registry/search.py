@@ -27,7 +27,7 @@ def prefix_q(field: str, prefix: str) -> Q:
     return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + _PAST_END})
 
 
-def name_query(text: str, prefix: str = "") -> Q | None:
+def name_query(text: str) -> Q | None:
     """Return the filter for names matching ``text``, or None if it is empty.
 
     Works on any model with ``name_folded`` and ``given_first_folded`` (Child, and Case,
@@ -35,9 +35,8 @@ def name_query(text: str, prefix: str = "") -> Q | None:
 
     Args:
         text: What the user typed (any case, with or without tones).
-        prefix: The lookup path to the keys from the queried model, e.g. ``"child__"``.
     """
     key = fold(text)
     if not key:
         return None
-    return prefix_q(f"{prefix}name_folded", key) | prefix_q(f"{prefix}given_first_folded", key)
+    return prefix_q("name_folded", key) | prefix_q("given_first_folded", key)

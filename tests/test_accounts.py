@@ -70,6 +70,25 @@ def test_tokens_authenticate_until_revoked_or_deactivated(world: World) -> None:
     assert actions.authenticate_token(key) is None
 
 
+def test_token_use_touches_last_used_at_at_most_once_a_minute(world: World) -> None:
+    import datetime as dt
+
+    from baove.accounts.models import ApiToken
+
+    key = actions.issue_api_token(world.officer_a1, acting_user=world.officer_a1)
+    user = actions.authenticate_token(key)
+    assert user is not None and user.role == world.officer_a1.role
+    assert user.commune_id == world.officer_a1.commune_id
+    first = ApiToken.objects.get().last_used_at
+    assert first is not None
+    assert actions.authenticate_token(key) is not None
+    assert ApiToken.objects.get().last_used_at == first  # used again within the minute
+    ApiToken.objects.update(last_used_at=first - dt.timedelta(minutes=2))
+    assert actions.authenticate_token(key) is not None
+    touched = ApiToken.objects.get().last_used_at
+    assert touched is not None and touched > first - dt.timedelta(minutes=1)
+
+
 def test_inactive_user_has_no_permissions(world: World) -> None:
     actions.set_active(world.manager_a, active=False, acting_user=world.admin)
     world.manager_a.refresh_from_db()

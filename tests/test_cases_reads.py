@@ -193,3 +193,50 @@ def test_export_audit_names_the_cases(world: World) -> None:
     "".join(reads.export_cases_csv(world.manager_a))
     event = AuditEvent.objects.filter(action="case.export").latest("id")
     assert event.details["results"] == sorted([world.case_a1.pk, world.case_a2.pk])
+
+
+def test_access_case_agrees_with_scoped_cases_for_every_user_and_case(world: World) -> None:
+    # access_case reads through its own SQL for speed; it must grant exactly what
+    # scoped_cases grants, for every role and place, and the same NotFound otherwise.
+    from baove.cases.access import access_case, scoped_cases
+    from baove.cases.models import Case
+    from baove.core.errors import NotFound
+
+    from .conftest import share_with
+
+    share_with(world, world.case_a1, world.agency_x, world.officer_a1)
+    cases = list(Case.objects.all())
+    granted = 0
+    for name, user in world.users().items():
+        for case in cases:
+            allowed = scoped_cases(user).filter(pk=case.pk).exists()
+            if allowed:
+                got = access_case(user, case.pk)
+                assert got.pk == case.pk, name
+                assert got.child.full_name == case.child.full_name
+                assert got.owner.username == case.owner.username
+                granted += 1
+            else:
+                with pytest.raises(NotFound):
+                    access_case(user, case.pk)
+    assert granted >= 6  # officers, managers and the provider of agency X see cases
+    with pytest.raises(NotFound):
+        access_case(world.manager_a, 10**30)  # out of the database's integer range
+
+
+def test_access_case_knows_which_related_lists_are_empty(world: World) -> None:
+    from baove.cases.access import access_case
+
+    from .conftest import share_with
+
+    case = access_case(world.officer_a1, world.case_a1.pk)
+    has = case.has_related  # type: ignore[attr-defined]
+    assert has["shares"] is False and has["approvals"] is False
+    share_with(world, world.case_a1, world.agency_x, world.officer_a1)
+    actions.add_note(world.case_a1, text="Đã gặp gia đình.", acting_user=world.officer_a1)
+    case = access_case(world.officer_a1, world.case_a1.pk)
+    has = case.has_related  # type: ignore[attr-defined]
+    assert has["shares"] is True and has["notes"] is True and has["consents"] is True
+    related = reads.case_related(case)
+    assert [s.agency.code for s in related.shares] == [world.agency_x.code]
+    assert len(related.notes) == 1

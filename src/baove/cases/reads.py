@@ -111,26 +111,36 @@ def _user(row: Any, alias: str, pk: int | None) -> User | None:
 
 
 def case_related(case: Case) -> CaseRelated:
-    """Return the related rows shown with a case (call after an access check)."""
+    """Return the related rows shown with a case (call after an access check).
+
+    Lists that :func:`~baove.cases.access.access_case` found empty are not queried.
+    """
     from baove.accounts.models import Agency
 
     pk = case.pk
-    consents = list(Consent.objects.raw(_RELATED_SQL["consents"], [pk]))
+    has: dict[str, bool] = getattr(case, "has_related", {})
+
+    def rows(name: str, model: type[Any]) -> list[Any]:
+        if not has.get(name, True):
+            return []
+        return list(model.objects.raw(_RELATED_SQL[name], [pk]))
+
+    consents = rows("consents", Consent)
     for c in consents:
-        c.recorded_by = _user(c, "u", c.recorded_by_id)  # type: ignore[assignment]
-    approvals = list(Approval.objects.raw(_RELATED_SQL["approvals"], [pk]))
+        c.recorded_by = _user(c, "u", c.recorded_by_id)
+    approvals = rows("approvals", Approval)
     for a in approvals:
-        a.requested_by = _user(a, "r", a.requested_by_id)  # type: ignore[assignment]
+        a.requested_by = _user(a, "r", a.requested_by_id)
         a.decided_by = _user(a, "d", a.decided_by_id)
-    notes = list(CaseNote.objects.raw(_RELATED_SQL["notes"], [pk]))
+    notes = rows("notes", CaseNote)
     for n in notes:
-        n.author = _user(n, "u", n.author_id)  # type: ignore[assignment]
-    assignments = list(CaseAssignment.objects.raw(_RELATED_SQL["assignments"], [pk]))
+        n.author = _user(n, "u", n.author_id)
+    assignments = rows("assignments", CaseAssignment)
     for s in assignments:
-        s.user = _user(s, "u", s.user_id)  # type: ignore[assignment]
-    shares = list(CaseShare.objects.raw(_RELATED_SQL["shares"], [pk]))
+        s.user = _user(s, "u", s.user_id)
+    shares = rows("shares", CaseShare)
     for sh in shares:
-        sh.agency = Agency(pk=sh.agency_id, code=sh.g_code, name=sh.g_name)  # type: ignore[attr-defined]
+        sh.agency = Agency(pk=sh.agency_id, code=sh.g_code, name=sh.g_name)
     with connection.cursor() as cursor:
         cursor.execute("SELECT code FROM cases_casecategory WHERE case_id = %s ORDER BY id", [pk])
         categories = [row[0] for row in cursor.fetchall()]

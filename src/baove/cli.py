@@ -129,6 +129,27 @@ def cmd_manage(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_survey(args: argparse.Namespace) -> int:
+    # Analytics commands are plain Python: no Django set-up, so they run on any survey file.
+    from baove.indicators.survey.cli import main as survey_main
+
+    return survey_main(args.rest)
+
+
+def cmd_indicators(args: argparse.Namespace) -> int:
+    from baove.indicators.cli import main as indicators_main
+
+    return indicators_main(args.rest)
+
+
+def cmd_synth(args: argparse.Namespace) -> int:
+    from baove.synth.survey import main as synth_survey_main
+
+    if args.what == "survey":
+        return synth_survey_main(args.rest)
+    return 2  # pragma: no cover - argparse restricts the choices
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``baove`` command."""
     from baove.accounts.roles import Role
@@ -167,6 +188,23 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--cases", type=int, default=1000)
     seed.add_argument("--seed", type=int, default=42)
     seed.set_defaults(func=cmd_seed)
+
+    survey = sub.add_parser(
+        "survey", help="design-based estimates from a survey file (baove survey estimate -h)"
+    )
+    survey.add_argument("rest", nargs=argparse.REMAINDER)
+    survey.set_defaults(func=cmd_survey)
+
+    ind = sub.add_parser(
+        "indicators", help="the SDG indicator catalogue: list, compute, admin, progress"
+    )
+    ind.add_argument("rest", nargs=argparse.REMAINDER)
+    ind.set_defaults(func=cmd_indicators)
+
+    synth = sub.add_parser("synth", help="write synthetic data (baove synth survey -h)")
+    synth.add_argument("what", choices=["survey"])
+    synth.add_argument("rest", nargs=argparse.REMAINDER)
+    synth.set_defaults(func=cmd_synth)
 
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from baove.indicators.catalogue import CATALOGUE, get
+from baove.indicators.catalogue.codes import validate_codes
 from baove.indicators.catalogue.model import (
     STANDARD_DISAGGREGATIONS,
     DeriveFn,
@@ -166,6 +167,7 @@ def compute_survey(
         raise ValueError(f"moda_k must be at least 1, got {moda_k}")
     options = DeriveOptions(moda_k=moda_k, moda=moda_config or ModaConfig())
     design = Design(weight="w", strata="stratum", psu="HH1", lonely_psu=lonely_psu)
+    validate_codes(files, dict.fromkeys(f for d in indicators for f in d.files))
     universe = _design_psus(files)
     parts: list[pd.DataFrame] = []
     for derive, members in _families(indicators).items():

@@ -283,3 +283,84 @@ def test_search_and_export_follow_scope(world: World) -> None:
         client.force_login(getattr(world, role))
         assert client.get("/search/", {"q": "nguyen"}).status_code in (302, 403)
         assert client.get("/cases/export.csv").status_code in (302, 403)
+
+
+# --- record linkage: candidate search and clerical review ----------------------------------
+
+#: By hand, like ALLOWED: who may search candidates, and who may decide review pairs.
+MATCH_ALLOWED = {
+    "match_search": {"officer_a1", "manager_a"},
+    "match_decide": {"manager_a"},
+}
+MATCH_EVENT = {"match_search": "match.search", "match_decide": "match.review_decide"}
+
+
+def _match_run(user: User, action: str, pair_id: int, path: str) -> Any:
+    from baove.matching import actions as match_actions
+    from baove.matching.candidates import find_candidates
+
+    query: dict[str, Any] = {"family": "Nguyễn", "given": "Hương", "birth_date": "2016-03-04"}
+    decision = {"decision": "match", "expected_version": 1}
+    if path == "actions":
+        try:
+            if action == "match_search":
+                find_candidates(user, **query)
+            else:
+                match_actions.decide_pair(pair_id, decision="match", acting_user=user,
+                                          expected_version=1)  # fmt: skip
+        except DomainError as error:
+            return (type(error).__name__, str(error))
+        return "ok"
+    if path == "web":
+        client = Client()
+        client.force_login(user)
+        if action == "match_search":
+            response = client.post("/cases/new/", {"check": "1", "family_name": "Nguyễn",
+                                                   "given_name": "Hương"})  # fmt: skip
+        else:
+            response = client.post(f"/matching/review/{pair_id}/decide/",
+                                   {"decision": "match", "version": "1"})  # fmt: skip
+        body = _OWN_URL.sub(b"", _CSRF.sub(b"", response.content))
+        return (response.status_code, body if response.status_code in (403, 404) else b"")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {issue_api_token(user, acting_user=None)}")
+    if action == "match_search":
+        response = client.get("/api/matching/candidates", query)
+    else:
+        response = client.post(f"/api/matching/review/{pair_id}", decision,
+                               content_type="application/json")  # fmt: skip
+    assert response.status_code < 500
+    return (response.status_code, response.content if response.status_code >= 400 else b"")
+
+
+@pytest.mark.parametrize("path", list(PATHS))
+@pytest.mark.parametrize("action", list(MATCH_ALLOWED))
+@pytest.mark.parametrize("role", ROLES)
+def test_matching_matrix(world: World, role: str, action: str, path: str, tmp_path: Any) -> None:
+    from baove.matching.importer import import_run
+    from baove.matching.models import ReviewPair
+
+    from .test_matching_import import write_run
+
+    import_run(write_run(tmp_path / "run"))
+    own = ReviewPair.objects.get(record_l__record_id="school:1").pk  # province A
+    other = ReviewPair.objects.get(record_l__record_id="school:2").pk  # province B
+    user = getattr(world, role)
+
+    def written_any() -> int:
+        return AuditEvent.objects.exclude(action="token.issue").count()
+
+    if action == "match_decide":
+        before = written_any()
+        out = _match_run(user, action, other, path)
+        missing = _match_run(user, action, MISSING_ID, path)
+        assert out == missing, (role, path)
+        assert out != "ok"
+        assert written_any() == before
+    before_action = AuditEvent.objects.filter(action=MATCH_EVENT[action]).count()
+    result = _match_run(user, action, own, path)
+    written = AuditEvent.objects.filter(action=MATCH_EVENT[action]).count() - before_action
+    if role in MATCH_ALLOWED[action]:
+        assert written == 1, (role, action, path, result)
+    else:
+        assert written == 0, (role, action, path, result)
+        assert result != "ok"

@@ -142,6 +142,12 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     return indicators_main(args.rest)
 
 
+def cmd_link(args: argparse.Namespace) -> int:
+    from baove.linkage.cli import main as link_main
+
+    return link_main(args.rest)
+
+
 def cmd_synth(args: argparse.Namespace) -> int:
     from baove.synth.survey import main as synth_survey_main
 
@@ -200,6 +206,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ind.add_argument("rest", nargs=argparse.REMAINDER)
     ind.set_defaults(func=cmd_indicators)
+
+    link = sub.add_parser("link", help="record linkage across sources (baove link run|evaluate -h)")
+    link.add_argument("rest", nargs=argparse.REMAINDER)
+    link.set_defaults(func=cmd_link)
 
     synth = sub.add_parser("synth", help="write synthetic data (baove synth survey -h)")
     synth.add_argument("what", choices=["survey"])

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "baove.audit",
     "baove.registry",
     "baove.cases",
+    "baove.matching",
     "baove.web",
     "baove.api",
 ]

@@ -62,6 +62,9 @@ class Perm(enum.StrEnum):
     STATS_VIEW = "stats.view"
     AUDIT_VIEW = "audit.view"
     USER_MANAGE = "user.manage"
+    # Record linkage: "may already be known" candidates, and the clerical review queue.
+    MATCH_SEARCH = "match.search"
+    MATCH_REVIEW = "match.review"
 
 
 _OFFICER = frozenset(
@@ -79,13 +82,18 @@ _OFFICER = frozenset(
         Perm.CASE_REOPEN,
         Perm.CASE_SHARE,
         Perm.CASE_EXPORT,
+        Perm.MATCH_SEARCH,
     }
 )
 
 #: The permission table: role -> (scope, permissions).
 PERMISSIONS: dict[Role, tuple[Scope, frozenset[Perm]]] = {
     Role.COMMUNE_OFFICER: (Scope.COMMUNE, _OFFICER),
-    Role.PROVINCE_MANAGER: (Scope.PROVINCE, _OFFICER | {Perm.CASE_APPROVE, Perm.STATS_VIEW}),
+    # Managers also decide the linkage review queue of their province.
+    Role.PROVINCE_MANAGER: (
+        Scope.PROVINCE,
+        _OFFICER | {Perm.CASE_APPROVE, Perm.STATS_VIEW, Perm.MATCH_REVIEW},
+    ),
     # Service providers see only the cases shared with their agency, and add service notes.
     Role.PROVIDER_STAFF: (Scope.AGENCY, frozenset({Perm.CASE_VIEW, Perm.CASE_NOTE})),
     # Analysts see aggregates with small cells suppressed, never names.

@@ -23,7 +23,7 @@ from ninja.renderers import BaseRenderer
 from baove.api import docs
 from baove.api.auth import SessionAuth, TokenAuth
 from baove.api.errors import field_name, install_handlers
-from baove.api.routers import accounts, cases, geo, reports
+from baove.api.routers import accounts, cases, geo, matching, reports
 
 __all__ = ["api"]
 
@@ -122,6 +122,7 @@ api.add_router("", accounts.router)
 api.add_router("", cases.router)
 api.add_router("", reports.router)
 api.add_router("", geo.router)
+api.add_router("", matching.router)
 
 
 @api.get("/docs/assets/{name}", auth=None, include_in_schema=False, url_name=docs.ASSET_URL_NAME)

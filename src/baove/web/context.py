@@ -17,6 +17,7 @@ NAV = [
     ("web:search", _("Search"), Perm.CASE_SEARCH),
     ("web:intake", _("New intake"), Perm.CASE_CREATE),
     ("web:approvals", _("Approvals"), Perm.CASE_APPROVE),
+    ("web:match_review", _("Linkage review"), Perm.MATCH_REVIEW),
     ("web:stats", _("Statistics"), Perm.STATS_VIEW),
     ("web:audit", _("Audit log"), Perm.AUDIT_VIEW),
     ("web:users", _("Users"), Perm.USER_MANAGE),

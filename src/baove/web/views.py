@@ -56,8 +56,19 @@ from baove.cases.vocab import (
     RiskLevel,
     Status,
 )
-from baove.core.errors import ActionNotAllowed, DomainError, NotFound, ValidationFailed
+from baove.core.errors import (
+    ActionNotAllowed,
+    Conflict,
+    DomainError,
+    NotFound,
+    ValidationFailed,
+)
+from baove.geo.cache import commune as geo_cache_commune
 from baove.geo.models import Commune, Province
+from baove.matching import actions as match_actions
+from baove.matching import candidates as match_candidates
+from baove.matching import reads as match_reads
+from baove.matching.models import ReviewStatus
 from baove.registry import actions as registry_actions
 from baove.web import forms as web_forms
 from baove.web.context import area_of
@@ -282,17 +293,48 @@ def _commune_choices(user: User) -> list[tuple[str, Any]]:
     return []
 
 
+def _candidates_context(user: User, **query: Any) -> dict[str, Any]:
+    """Run a "may already be known" search for a page; input errors become one message."""
+    try:
+        found = match_candidates.find_candidates(user, **query)
+    except ValidationFailed as error:
+        return {"checked": True, "candidates": [], "candidates_error": _text(error)}
+    return {"checked": True, "candidates": found}
+
+
 @login_required
 @guard
 def intake(request: HttpRequest) -> HttpResponse:
-    """Register a new child and open their first case."""
+    """Register a new child and open their first case.
+
+    The "check" button runs the "may already be known" search on the child's details and
+    shows the form again, filled in and without errors, with the candidates.
+    """
     user = _user(request)
     if not has_perm(user, Perm.CASE_CREATE):
         return _forbidden(request)
     communes = _commune_choices(user)
+    can_match = has_perm(user, Perm.MATCH_SEARCH)
+    base = {"can_match": can_match}
     if request.method != "POST":
         form = web_forms.IntakeForm(communes=communes, auto_id="intake-%s")
-        return render(request, "web/intake.html", {"form": form})
+        return render(request, "web/intake.html", {"form": form, **base})
+    if request.POST.get("check") and can_match:
+        post = request.POST
+        initial: dict[str, Any] = {k: post.get(k) for k in post if k != "categories"}
+        initial["categories"] = post.getlist("categories")
+        form = web_forms.IntakeForm(communes=communes, auto_id="intake-%s", initial=initial)
+        found = _candidates_context(
+            user,
+            family=post.get("family_name", ""),
+            middle=post.get("middle_name", ""),
+            given=post.get("given_name", ""),
+            birth_date=post.get("birth_date", ""),
+            sex=post.get("sex", ""),
+            commune=post.get("commune", ""),
+            id_number=post.get("id_number", ""),
+        )
+        return render(request, "web/intake.html", {"form": form, **base, **found})
     form = web_forms.IntakeForm(request.POST, communes=communes, auto_id="intake-%s")
     status = 400
     if form.is_valid():
@@ -310,7 +352,7 @@ def intake(request: HttpRequest) -> HttpResponse:
                 request, _("Case %(reference)s was opened.") % {"reference": case.reference}
             )
             return redirect("web:case", case.pk)
-    return render(request, "web/intake.html", {"form": form}, status=status)
+    return render(request, "web/intake.html", {"form": form, **base}, status=status)
 
 
 # --------------------------------------------------------------------------- case page
@@ -513,6 +555,24 @@ def _render_case(
         if Status.SERVICES in next_stages and case.status == Status.CASE_PLAN
         else [],
     }
+    context["can_match"] = has_perm(user, Perm.MATCH_SEARCH)
+    # On request only: the search is a read of other children's records, audited apart.
+    if context["can_match"] and request.GET.get("known"):
+        context.update(
+            _candidates_context(
+                user,
+                family=child.family_name,
+                middle=child.middle_name,
+                given=child.given_name,
+                birth_date=child.birth_date,
+                sex=child.sex,
+                commune=child.commune_id,
+                id_number=child.id_number or "",
+                exclude=f"baove:{child.pk}",
+                case_id=case.pk,
+                child_id=child.pk,
+            )
+        )
     return render(request, "web/case.html", context, status=status)
 
 
@@ -835,6 +895,92 @@ def approval_decide(request: HttpRequest, approval_id: int) -> HttpResponse:
     else:
         messages.success(request, _("The request was rejected."))
     return redirect(back)
+
+
+# --------------------------------------------------------------------------- linkage review
+
+
+@login_required
+@guard
+def match_review(request: HttpRequest) -> HttpResponse:
+    """The clerical review queue of the province manager's province."""
+    user = _user(request)
+    if not has_perm(user, Perm.MATCH_REVIEW):
+        return _forbidden(request)
+    status = request.GET.get("status") or ReviewStatus.PENDING
+    if status not in (*ReviewStatus.values, "all"):
+        status = ReviewStatus.PENDING
+    pairs = match_reads.review_queue(user, status=status)
+    statuses = [*ReviewStatus.choices, ("all", gettext_lazy("All"))]
+    return render(
+        request,
+        "web/match_review.html",
+        {"pairs": pairs, "status": status, "statuses": statuses},
+    )
+
+
+def _render_pair(
+    request: HttpRequest, user: User, pair_id: int, *, error: str = "", note: str = "",
+    status: int = 200,
+) -> HttpResponse:  # fmt: skip
+    try:
+        view = match_reads.view_pair(user, pair_id)
+    except NotFound:
+        return _not_found(request)
+
+    def commune(code: str) -> str:
+        try:
+            return geo_cache_commune(code).name if code else "—"
+        except KeyError:
+            return code
+
+    context = {
+        "view": view,
+        "probability": round(view.pair.match_probability * 100),
+        "left_commune": commune(view.left.commune),
+        "right_commune": commune(view.right.commune),
+        "error": error,
+        "note": note,
+    }
+    return render(request, "web/match_pair.html", context, status=status)
+
+
+@login_required
+@guard
+def match_pair(request: HttpRequest, pair_id: int) -> HttpResponse:
+    """Two records side by side with the evidence, and the decision form."""
+    user = _user(request)
+    if not has_perm(user, Perm.MATCH_REVIEW):
+        return _forbidden(request)
+    return _render_pair(request, user, pair_id)
+
+
+@login_required
+@require_POST
+@guard
+def match_decide(request: HttpRequest, pair_id: int) -> HttpResponse:
+    """Record a decision on a pair: same child, different children or unsure."""
+    user = _user(request)
+    if not has_perm(user, Perm.MATCH_REVIEW):
+        return _forbidden(request)
+    version_text = (request.POST.get("version") or "").strip()
+    version = int(version_text) if version_text.isdigit() and len(version_text) < 10 else 0
+    note = request.POST.get("note") or ""
+    try:
+        match_actions.decide_pair(
+            pair_id,
+            decision=request.POST.get("decision") or "",
+            note=note,
+            acting_user=user,
+            expected_version=version,
+        )
+    except NotFound:
+        return _not_found(request)
+    except (ValidationFailed, Conflict) as error:
+        code = 409 if isinstance(error, Conflict) else 400
+        return _render_pair(request, user, pair_id, error=_text(error), note=note, status=code)
+    messages.success(request, _("Your decision was recorded."))
+    return redirect("web:match_review")
 
 
 # --------------------------------------------------------------------------- audit

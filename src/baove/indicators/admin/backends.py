@@ -115,6 +115,19 @@ class DuckDBBackend:
         self.con.close()
 
 
+def _linkage_jar() -> dict[str, str]:
+    """Splink's string-similarity jar, so one local session serves linkage too.
+
+    Jars cannot be added to a running session, and ``getOrCreate`` hands the running one
+    to whoever asks next: without the jar, record linkage in the same process would fail.
+    """
+    try:
+        from splink.backends.spark import similarity_jar_location
+    except ImportError:  # pragma: no cover - splink is a dependency
+        return {}
+    return {"spark.jars": str(similarity_jar_location())}
+
+
 def spark_session(master: str = "local[*]", **conf: str) -> SparkSession:
     """Return (or create) a Spark session set up for the indicators.
 
@@ -135,6 +148,7 @@ def spark_session(master: str = "local[*]", **conf: str) -> SparkSession:
         "spark.sql.execution.arrow.pyspark.enabled": "true",
         # Small result tables: a few partitions, not the 200 default.
         "spark.sql.shuffle.partitions": "8",
+        **_linkage_jar(),
         **conf,
     }
     for key, value in settings.items():

@@ -46,6 +46,12 @@ def test_demo_prepares_a_sqlite_database_in_wal_mode_and_prints_sign_ins(demo_di
         assert db.execute("SELECT count(*) FROM geo_commune").fetchone()[0] == 3321
         names = db.execute("SELECT count(*) FROM cases_case WHERE name_folded = ''").fetchone()
         assert names[0] == 0  # every case is findable by name
+        # every registered child is in the "may already be known" index
+        children = db.execute("SELECT count(*) FROM registry_child").fetchone()[0]
+        indexed = db.execute(
+            "SELECT count(*) FROM matching_linkedrecord WHERE source = 'baove'"
+        ).fetchone()[0]
+        assert children > 0 and indexed == children
     finally:
         db.close()
     # A second run reuses the data and prints the same sign-ins.

@@ -8,6 +8,7 @@ second ``baove demo`` prints the same sign-ins.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import secrets
 from typing import IO, Any
@@ -189,6 +190,8 @@ def prepare_demo(*, cases: int = 3000, stdout: IO[str] | None = None) -> list[li
         )
         if stdout is not None:
             stdout.write(f"baove demo: {result}\n")
+    # So that "may already be known" at intake finds the demo's registered children.
+    call_command("link_index_registry", stdout=stdout or io.StringIO())
     _save_logins(path, logins)
     if stdout is not None:
         stdout.write(f"baove demo: {Case.objects.count()} cases ready\n")

@@ -31,8 +31,8 @@ import numpy as np
 import pandas as pd
 
 from baove.indicators import CATALOGUE, compute_survey
-from baove.indicators.catalogue.model import DeriveOptions
-from baove.indicators.compute import STANDARD_DISAGGREGATIONS, _design_psus, _with_all_psus
+from baove.indicators.catalogue.model import STANDARD_DISAGGREGATIONS, DeriveOptions
+from baove.indicators.compute import _design_psus, _with_all_psus
 from baove.synth.survey import generate_survey
 
 DEFAULT_SAMPLICS = "vd_any,cl_sdg,birth_reg,cm_u18,stunting,socprot,water_safely_managed"

@@ -68,16 +68,7 @@ def _synthetic_frames(
     bench = generate_sources(children, n_sources=4, seed=seed)
     generated = time.perf_counter() - started
     started = time.perf_counter()
-    frames = [
-        standardise(
-            frame,
-            bench.roles[name],
-            source=name,
-            id_column=bench.id_columns[name],
-            date_format=bench.date_formats[name],
-        )
-        for name, frame in bench.sources.items()
-    ]
+    frames = bench.standardised()
     info = {
         "children": children,
         "sources": {name: len(frame) for name, frame in bench.sources.items()},

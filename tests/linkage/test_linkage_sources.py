@@ -9,7 +9,7 @@ import pytest
 
 from baove.core.text import fold
 from baove.linkage.communes import tables
-from baove.linkage.standardise import ROLES, standardise
+from baove.linkage.standardise import ROLES
 from baove.synth.linkage_sources import (
     SOURCE_KINDS,
     LinkageBenchmark,
@@ -29,16 +29,7 @@ def _bench() -> LinkageBenchmark:
 @functools.cache
 def _standardised() -> pd.DataFrame:
     b = _bench()
-    frames = [
-        standardise(
-            frame,
-            b.roles[name],
-            source=name,
-            id_column=b.id_columns[name],
-            date_format=b.date_formats[name],
-        )
-        for name, frame in b.sources.items()
-    ]
+    frames = b.standardised()
     out = pd.concat(frames, ignore_index=True)
     return out.merge(b.truth, on="record_id").merge(b.children, on="child_id")
 

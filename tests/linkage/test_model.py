@@ -18,7 +18,6 @@ from baove.linkage.model import (
     link_records,
     prepare_records,
 )
-from baove.linkage.standardise import standardise
 from baove.synth.linkage_sources import generate_sources
 
 SETTINGS = LinkSettings(u_max_pairs=1e6, seed=3)
@@ -27,16 +26,7 @@ SETTINGS = LinkSettings(u_max_pairs=1e6, seed=3)
 @pytest.fixture(scope="module")
 def benchmark() -> tuple[pd.DataFrame, pd.DataFrame]:
     bench = generate_sources(800, n_sources=4, seed=11)
-    frames = [
-        standardise(
-            frame,
-            bench.roles[name],
-            source=name,
-            id_column=bench.id_columns[name],
-            date_format=bench.date_formats[name],
-        )
-        for name, frame in bench.sources.items()
-    ]
+    frames = bench.standardised()
     return prepare_records(frames), bench.truth
 
 

@@ -11,7 +11,6 @@ from baove.linkage.backend import make_db_api
 from baove.linkage.config import LinkSettings
 from baove.linkage.evaluate import pairwise_metrics
 from baove.linkage.model import link_records, prepare_records
-from baove.linkage.standardise import standardise
 from baove.synth.linkage_sources import generate_sources
 
 SETTINGS = LinkSettings(u_max_pairs=2e5, seed=5)
@@ -26,16 +25,7 @@ def test_spark_backend_links_like_duckdb() -> None:
         pytest.skip("Spark backend not tested: Java (17+) is not installed")
     pytest.importorskip("pyspark", reason="Spark backend not tested: pyspark is not installed")
     bench = generate_sources(300, n_sources=3, seed=17)
-    records = prepare_records(
-        standardise(
-            frame,
-            bench.roles[name],
-            source=name,
-            id_column=bench.id_columns[name],
-            date_format=bench.date_formats[name],
-        )
-        for name, frame in bench.sources.items()
-    )
+    records = prepare_records(bench.standardised())
     on_duckdb = link_records(records, SETTINGS)
     on_spark = link_records(records, SETTINGS, db_api=make_db_api("spark"))
     duck = pairwise_metrics(on_duckdb.pairs, bench.truth, threshold=SETTINGS.threshold)

@@ -25,6 +25,7 @@ from baove.indicators.catalogue.model import (
     ModaConfig,
 )
 from baove.indicators.survey import Design, Measure, estimate
+from baove.indicators.survey.estimate import RESULT_NUMBER_COLUMNS
 
 __all__ = ["RESULT_COLUMNS", "compute_survey"]
 
@@ -35,14 +36,7 @@ RESULT_COLUMNS = (
     "mics_table",
     "by",
     "domain",
-    "estimate",
-    "se",
-    "ci_low",
-    "ci_high",
-    "deff",
-    "n_unweighted",
-    "n_weighted",
-    "flag",
+    *RESULT_NUMBER_COLUMNS,
 )
 ENGINE_COLUMNS = RESULT_COLUMNS[6:]
 LonelyPsu = Literal["fail", "adjust", "certainty", "remove"]

@@ -43,24 +43,10 @@ def _spark_api(spark: Any | None) -> DatabaseAPI[Any]:
     from splink import SparkAPI
 
     if spark is None:
-        from pyspark.sql import SparkSession
-        from splink.backends.spark import similarity_jar_location
+        from baove.core.spark import local_session
 
-        # The administrative indicators' local session loads the same jar
-        # (indicators.admin.backends.spark_session), so whichever starts first serves both:
-        # getOrCreate returns a running session unchanged.
-        jar = similarity_jar_location()
-        builder: Any = SparkSession.builder.master("local[*]").appName("baove-linkage")
-        for key, value in {
-            # Splink's jar brings Jaro-Winkler, Damerau-Levenshtein... as Spark SQL functions.
-            "spark.jars": jar,
-            "spark.sql.session.timeZone": "UTC",
-            "spark.ui.enabled": "false",
-            "spark.sql.shuffle.partitions": "8",
-            "spark.default.parallelism": "8",
-        }.items():
-            builder = builder.config(key, value)
-        spark = builder.getOrCreate()
+        # The same session as the administrative indicators: it carries Splink's jar.
+        spark = local_session("baove-linkage")
         checkpoint = Path(tempfile.mkdtemp(prefix="baove-spark-ckpt-"))
         spark.sparkContext.setCheckpointDir(str(checkpoint))
     spark_api: Any = SparkAPI  # untyped in Splink

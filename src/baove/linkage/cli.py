@@ -289,16 +289,7 @@ def _synthetic(
     from baove.synth.linkage_sources import generate_sources
 
     bench = generate_sources(n, n_sources=n_sources, seed=seed)
-    frames = [
-        standardise(
-            frame,
-            bench.roles[name],
-            source=name,
-            id_column=bench.id_columns[name],
-            date_format=bench.date_formats[name],
-        )
-        for name, frame in bench.sources.items()
-    ]
+    frames = bench.standardised()
     counts = {name: len(frame) for name, frame in bench.sources.items()}
     return frames, counts, bench.truth
 

@@ -108,6 +108,21 @@ class LinkageBenchmark:
     truth: pd.DataFrame
     children: pd.DataFrame
 
+    def standardised(self) -> list[pd.DataFrame]:
+        """Return every source through :func:`baove.linkage.standardise`, with its roles."""
+        from baove.linkage.standardise import standardise
+
+        return [
+            standardise(
+                frame,
+                self.roles[name],
+                source=name,
+                id_column=self.id_columns[name],
+                date_format=self.date_formats[name],
+            )
+            for name, frame in self.sources.items()
+        ]
+
 
 @dataclasses.dataclass(frozen=True)
 class _Child:

@@ -115,21 +115,8 @@ class DuckDBBackend:
         self.con.close()
 
 
-def _linkage_jar() -> dict[str, str]:
-    """Splink's string-similarity jar, so one local session serves linkage too.
-
-    Jars cannot be added to a running session, and ``getOrCreate`` hands the running one
-    to whoever asks next: without the jar, record linkage in the same process would fail.
-    """
-    try:
-        from splink.backends.spark import similarity_jar_location
-    except ImportError:  # pragma: no cover - splink is a dependency
-        return {}
-    return {"spark.jars": str(similarity_jar_location())}
-
-
 def spark_session(master: str = "local[*]", **conf: str) -> SparkSession:
-    """Return (or create) a Spark session set up for the indicators.
+    """Return (or create) the local Spark session (:func:`baove.core.spark.local_session`).
 
     Args:
         master: Spark master URL; ``local[*]`` uses every core of this machine.
@@ -138,23 +125,9 @@ def spark_session(master: str = "local[*]", **conf: str) -> SparkSession:
     Returns:
         A session in UTC with Arrow transfers to pandas.
     """
-    from pyspark.sql import SparkSession
+    from baove.core.spark import local_session
 
-    builder: Any = SparkSession.builder.master(master).appName("baove-admin-indicators")
-    settings = {
-        "spark.sql.session.timeZone": "UTC",
-        "spark.ui.enabled": "false",
-        "spark.ui.showConsoleProgress": "false",
-        "spark.sql.execution.arrow.pyspark.enabled": "true",
-        # Small result tables: a few partitions, not the 200 default.
-        "spark.sql.shuffle.partitions": "8",
-        **_linkage_jar(),
-        **conf,
-    }
-    for key, value in settings.items():
-        builder = builder.config(key, value)
-    session: SparkSession = builder.getOrCreate()
-    return session
+    return local_session("baove-admin-indicators", master, **conf)
 
 
 class SparkBackend:

@@ -9,6 +9,14 @@ urlpatterns = [
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("services/", include("baove.services.urls")),
+    path("referrals/", include("baove.referrals.urls")),
+    path("notifications/", include("baove.notifications.urls")),
+    path("screening/", include("baove.screening.urls")),
+    path("placements/", include("baove.placements.urls")),
+    path("indicators/", include("baove.dashboards.urls")),
+    path("open/", include("baove.opendata.urls")),
+    path("monitoring/", include("baove.monitoring.urls")),
     path("", include("baove.web.urls")),
 ]
 

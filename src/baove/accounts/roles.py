@@ -65,6 +65,29 @@ class Perm(enum.StrEnum):
     # Record linkage: "may already be known" candidates, and the clerical review queue.
     MATCH_SEARCH = "match.search"
     MATCH_REVIEW = "match.review"
+    # Service directory: everyone who works with children reads it; managers keep the
+    # providers of their province up to date, administrators the whole country.
+    SERVICE_VIEW = "service.view"
+    SERVICE_MANAGE = "service.manage"
+    # Referrals: caseworkers send, follow and withdraw them; the receiving agency's staff
+    # answer them (accept, decline, record the service delivered). Only a manager may send
+    # a referral without the consent recorded on the case, and must give a reason.
+    REFERRAL_VIEW = "referral.view"
+    REFERRAL_SEND = "referral.send"
+    REFERRAL_RESPOND = "referral.respond"
+    REFERRAL_CONSENT_OVERRIDE = "referral.consent_override"
+    # Early risk screening: caseworkers screen; managers confirm the rules and run the
+    # proactive screening of registry lists for their area.
+    SCREENING_RECORD = "screening.record"
+    SCREENING_RULES = "screening.rules"
+    SCREENING_PROACTIVE = "screening.proactive"
+    # Care placements: caseworkers record; an institutional placement needs a manager.
+    PLACEMENT_RECORD = "placement.record"
+    PLACEMENT_APPROVE = "placement.approve"
+    # Dashboards and reports: indicator explorer, scorecards, SDMX/Excel/PDF downloads.
+    INDICATOR_VIEW = "indicator.view"
+    # Case management dashboards (managers, their province only).
+    MONITORING_VIEW = "monitoring.view"
 
 
 _OFFICER = frozenset(
@@ -83,6 +106,12 @@ _OFFICER = frozenset(
         Perm.CASE_SHARE,
         Perm.CASE_EXPORT,
         Perm.MATCH_SEARCH,
+        Perm.SERVICE_VIEW,
+        Perm.REFERRAL_VIEW,
+        Perm.REFERRAL_SEND,
+        Perm.SCREENING_RECORD,
+        Perm.PLACEMENT_RECORD,
+        Perm.INDICATOR_VIEW,
     }
 )
 
@@ -92,15 +121,46 @@ PERMISSIONS: dict[Role, tuple[Scope, frozenset[Perm]]] = {
     # Managers also decide the linkage review queue of their province.
     Role.PROVINCE_MANAGER: (
         Scope.PROVINCE,
-        _OFFICER | {Perm.CASE_APPROVE, Perm.STATS_VIEW, Perm.MATCH_REVIEW},
+        _OFFICER
+        | {
+            Perm.CASE_APPROVE,
+            Perm.STATS_VIEW,
+            Perm.MATCH_REVIEW,
+            Perm.SERVICE_MANAGE,
+            Perm.REFERRAL_CONSENT_OVERRIDE,
+            Perm.SCREENING_RULES,
+            Perm.SCREENING_PROACTIVE,
+            Perm.PLACEMENT_APPROVE,
+            Perm.MONITORING_VIEW,
+        },
     ),
-    # Service providers see only the cases shared with their agency, and add service notes.
-    Role.PROVIDER_STAFF: (Scope.AGENCY, frozenset({Perm.CASE_VIEW, Perm.CASE_NOTE})),
+    # Service providers see only the cases shared with their agency and the referrals sent
+    # to it (only the fields a referral shares), answer those referrals, add service notes.
+    Role.PROVIDER_STAFF: (
+        Scope.AGENCY,
+        frozenset(
+            {
+                Perm.CASE_VIEW,
+                Perm.CASE_NOTE,
+                Perm.SERVICE_VIEW,
+                Perm.REFERRAL_VIEW,
+                Perm.REFERRAL_RESPOND,
+            }
+        ),
+    ),
     # Analysts see aggregates with small cells suppressed, never names.
-    Role.NATIONAL_ANALYST: (Scope.NATIONAL, frozenset({Perm.STATS_VIEW})),
+    Role.NATIONAL_ANALYST: (
+        Scope.NATIONAL,
+        frozenset({Perm.STATS_VIEW, Perm.SERVICE_VIEW, Perm.INDICATOR_VIEW}),
+    ),
     Role.AUDITOR: (Scope.NATIONAL, frozenset({Perm.AUDIT_VIEW})),
     # Administrators manage accounts; they do not read children's records.
-    Role.ADMIN: (Scope.NATIONAL, frozenset({Perm.USER_MANAGE})),
+    # Administrators manage accounts and the national service directory and screening
+    # rules; they do not read children's records.
+    Role.ADMIN: (
+        Scope.NATIONAL,
+        frozenset({Perm.USER_MANAGE, Perm.SERVICE_VIEW, Perm.SERVICE_MANAGE, Perm.SCREENING_RULES}),
+    ),
 }
 
 #: Roles that can be owner of or assigned to a case.

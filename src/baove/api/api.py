@@ -24,6 +24,14 @@ from baove.api import docs
 from baove.api.auth import SessionAuth, TokenAuth
 from baove.api.errors import field_name, install_handlers
 from baove.api.routers import accounts, cases, geo, matching, reports
+from baove.dashboards import api as dashboards_api
+from baove.monitoring import api as monitoring_api
+from baove.notifications import api as notifications_api
+from baove.opendata import api as opendata_api
+from baove.placements import api as placements_api
+from baove.referrals import api as referrals_api
+from baove.screening import api as screening_api
+from baove.services import api as services_api
 
 __all__ = ["api"]
 
@@ -123,6 +131,14 @@ api.add_router("", cases.router)
 api.add_router("", reports.router)
 api.add_router("", geo.router)
 api.add_router("", matching.router)
+api.add_router("/services", services_api.router)
+api.add_router("/referrals", referrals_api.router)
+api.add_router("/notifications", notifications_api.router)
+api.add_router("/screening", screening_api.router)
+api.add_router("/placements", placements_api.router)
+api.add_router("/indicators", dashboards_api.router)
+api.add_router("/open", opendata_api.router)
+api.add_router("/monitoring", monitoring_api.router)
 
 
 @api.get("/docs/assets/{name}", auth=None, include_in_schema=False, url_name=docs.ASSET_URL_NAME)

@@ -1,0 +1,1 @@
+"""Indicator explorer, province scorecards, reports."""

@@ -1,0 +1,1 @@
+"""Case management dashboards for managers."""

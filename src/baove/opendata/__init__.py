@@ -1,0 +1,1 @@
+"""Public open data: aggregates only, small cells suppressed."""

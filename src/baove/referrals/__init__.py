@@ -1,0 +1,1 @@
+"""Referrals between agencies, with response timeframes."""

@@ -1,0 +1,1 @@
+"""Early risk screening of children and households."""

@@ -1,0 +1,7 @@
+"""JSON API of the screening app (mounted under ``/api/``)."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["screening"])

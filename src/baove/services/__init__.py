@@ -1,0 +1,1 @@
+"""Service directory: providers, typed services, coverage."""

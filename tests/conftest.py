@@ -7,11 +7,12 @@ agencies, a user per role, and one case in each commune.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from baove.accounts import actions as account_actions
 from baove.accounts.models import Agency, User
@@ -128,6 +129,17 @@ def build_world() -> World:
         case_b1=new_case(officer_b1, COMMUNE_B1, family_name="Huỳnh", middle_name="Văn",
                          given_name="Nam", sex="M"),
     )  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests() -> Iterator[None]:
+    # Messages built outside a request (actions, imports, reads) follow the active
+    # language, and a test client request leaves its own activated in the thread; start
+    # every test in English so assertions on English texts do not depend on test order.
+    # Tests of the Vietnamese texts say translation.override("vi"); requests still follow
+    # their Accept-Language and cookie through LocaleMiddleware.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

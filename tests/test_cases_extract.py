@@ -93,3 +93,26 @@ def test_extract_feeds_the_indicators(world: World, tmp_path: Path) -> None:
     # Two children with a reported-abuse case in Hà Nội out of 20,000 -> 10 per 100,000.
     assert (row["numerator"], row["denominator"]) == (2, 20_000.0)
     assert row["value"] == pytest.approx(10.0)
+
+
+def test_extract_carries_referrals_with_their_times(world: World, tmp_path: Path) -> None:
+    from baove.referrals import actions as referral_actions
+
+    from .test_referrals_helpers import consent, send, service_x
+
+    consent(world.case_a1, world.officer_a1, "services", "sharing")
+    referral = send(world, service_x(world))
+    referral = referral_actions.accept(
+        referral, acting_user=world.provider_x, expected_version=referral.version
+    )
+    counts = write_admin_extract(tmp_path / "x", acting_user=world.analyst)
+    assert counts["referrals"] == 1
+    [row] = pd.read_parquet(tmp_path / "x" / "referrals.parquet").to_dict("records")
+    assert row["referral_id"] == pseudonym("referral", referral.pk)
+    assert row["case_id"] == pseudonym("case", world.case_a1.pk)
+    assert row["province"] == "01"
+    assert row["sent_at"] == pd.Timestamp(referral.sent_at)
+    assert row["due_at"] == pd.Timestamp(referral.respond_by)
+    assert referral.first_response_at is not None
+    assert row["first_response_at"] == pd.Timestamp(referral.first_response_at)
+    assert pd.isna(row["completed_at"])

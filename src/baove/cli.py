@@ -28,9 +28,19 @@ def _call(*args: str) -> None:
     call_command(*args)
 
 
-def serve(host: str, port: int, workers: int) -> None:
-    """Serve the web app with gunicorn (a real multi-process HTTP server)."""
+def serve(host: str, port: int, workers: int, *, jobs: bool = True) -> None:
+    """Serve the web app with gunicorn (a real multi-process HTTP server).
+
+    With ``jobs``, the scheduled jobs (the overdue-referral scan) run in a background thread
+    of this process every five minutes, so the embedded default needs no cron or extra
+    service; production may turn them off and run ``manage.py referrals_scan`` from cron.
+    """
     from gunicorn.app.base import BaseApplication
+
+    if jobs:
+        from baove.core.scheduler import start_background_jobs
+
+        start_background_jobs(300)
 
     from baove.wsgi import application
 
@@ -61,7 +71,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.no_serve:
         return 0
     print(f"\nOpen http://{args.host}:{args.port}/ in a browser. Stop with Ctrl+C.\n", flush=True)
-    serve(args.host, args.port, args.workers)
+    serve(args.host, args.port, args.workers, jobs=not args.no_jobs)
     return 0
 
 
@@ -69,7 +79,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _setup()
     if args.migrate:
         _call("migrate", "--no-input")
-    serve(args.host, args.port, args.workers)
+    serve(args.host, args.port, args.workers, jobs=not args.no_jobs)
     return 0
 
 
@@ -148,6 +158,12 @@ def cmd_link(args: argparse.Namespace) -> int:
     return link_main(args.rest)
 
 
+def cmd_screen(args: argparse.Namespace) -> int:
+    from baove.riskrules.cli import main as screen_main
+
+    return screen_main(args.rest)
+
+
 def cmd_synth(args: argparse.Namespace) -> int:
     from baove.synth.survey import main as synth_survey_main
 
@@ -167,6 +183,11 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--host", default="127.0.0.1")
         p.add_argument("--port", type=int, default=8000)
         p.add_argument("--workers", type=int, default=2)
+        p.add_argument(
+            "--no-jobs",
+            action="store_true",
+            help="do not run the scheduled jobs in this process (run them from cron instead)",
+        )
 
     demo = sub.add_parser("demo", help="set up demo data and serve the web app on localhost")
     demo.add_argument("--cases", type=int, default=3000, help="synthetic cases (first run)")
@@ -210,6 +231,12 @@ def build_parser() -> argparse.ArgumentParser:
     link = sub.add_parser("link", help="record linkage across sources (baove link run|evaluate -h)")
     link.add_argument("rest", nargs=argparse.REMAINDER)
     link.set_defaults(func=cmd_link)
+
+    screen = sub.add_parser(
+        "screen", help="early risk screening (baove screen proactive|check-rules -h)"
+    )
+    screen.add_argument("rest", nargs=argparse.REMAINDER)
+    screen.set_defaults(func=cmd_screen)
 
     synth = sub.add_parser("synth", help="write synthetic data (baove synth survey -h)")
     synth.add_argument("what", choices=["survey"])

@@ -140,6 +140,77 @@ def _stories(officer: User, manager: User, deputy: User, agency: Agency) -> None
             case_actions.decide_approval(closure, approve=True, comment="", acting_user=deputy)
 
 
+def _services_stories(officer: User, provider: User) -> None:
+    """Referrals, a screening and placements on the story cases, through the actions."""
+    from baove.placements import actions as placement_actions
+    from baove.referrals import actions as referral_actions
+    from baove.screening import actions as screening_actions
+    from baove.services.reads import reachable_services
+
+    stories = list(
+        Case.objects.filter(commune_id=DEMO_COMMUNE, owner=officer).order_by("pk")[
+            : len(_STORY_CHILDREN)
+        ]
+    )
+    in_services = [c for c in stories if c.status == "services"]
+    screened = [c for c in stories if c.status in ("screened", "assessment")]
+    today = timezone.localdate()
+    for case in screened[:2]:
+        screening_actions.record_screening(
+            case,
+            answers={"violence_signs": True, "out_of_school": True, "poverty": "poor"},
+            kind="intake",
+            acting_user=officer,
+        )
+    for n, case in enumerate(in_services):
+        reachable = [
+            r.service
+            for r in reachable_services(case.commune)
+            if r.service.agency_id == provider.agency_id and r.service.accepts_referrals
+        ]
+        if reachable:
+            referral = referral_actions.send_referral(
+                case,
+                service=reachable[0],
+                urgency="urgent",
+                reason="Trẻ cần được hỗ trợ tâm lý sau khi bị bạo lực.",
+                shared_fields=["name", "age", "sex", "commune", "reason"],
+                acting_user=officer,
+                idempotency_key=f"demo-{case.pk}",
+            )
+            if n == 0:
+                referral_actions.accept(
+                    referral, acting_user=provider, expected_version=referral.version
+                )
+        placement_actions.record_placement(
+            case,
+            acting_user=officer,
+            placement_type="kinship",
+            start_date=today - dt.timedelta(days=200),
+            reason="Mẹ đi làm xa; trẻ ở với bà ngoại.",
+            carer_name="Nguyễn Thị Hoa",
+            carer_relationship="bà ngoại",
+        )
+    if screened:
+        # A residential placement waiting for the province manager's decision.
+        placement_actions.record_placement(
+            screened[0],
+            acting_user=officer,
+            placement_type="residential",
+            start_date=today,
+            reason="Trẻ không an toàn ở nhà; chưa tìm được gia đình chăm sóc thay thế.",
+            agency=Agency.objects.get(code="ctxh-hanoi"),
+            facility_type="social_protection_centre",
+            ruled_out={
+                "parents": "Bố dượng là người gây bạo lực; mẹ chưa bảo vệ được trẻ.",
+                "kinship": "Ông bà đã mất; họ hàng ở xa không nhận chăm sóc.",
+                "foster": "Chưa có gia đình nhận chăm sóc thay thế tại xã.",
+                "community": "Chưa có mô hình chăm sóc dựa vào cộng đồng phù hợp.",
+            },
+            justification="Tạm thời, trong khi tìm gia đình nhận chăm sóc thay thế.",
+        )
+
+
 def prepare_demo(*, cases: int = 3000, stdout: IO[str] | None = None) -> list[list[str]]:
     """Create (once) the demo world in the configured database and return the sign-ins.
 
@@ -178,6 +249,14 @@ def prepare_demo(*, cases: int = 3000, stdout: IO[str] | None = None) -> list[li
     logins = _make_users(commune, province, agencies["sos-hanoi"])
     users = {u.username: u for u in User.objects.filter(username__in=[u[0] for u in logins])}
     _stories(users["canbo.xa"], users["quanly.tinh"], users["quanly.tinh2"], agencies["sos-hanoi"])
+    from baove.dashboards.demo import seed_indicators
+    from baove.services.demo import seed_directory
+
+    # The directory reuses the demo agencies above by their codes (sos-hanoi, ctxh-hanoi).
+    directory = seed_directory()
+    if stdout is not None:
+        stdout.write(f"baove demo: service directory {directory}\n")
+    _services_stories(users["canbo.xa"], users["nhanvien.sos"])
     if cases > 0:
         from baove.registry.seeding import seed
 
@@ -192,6 +271,8 @@ def prepare_demo(*, cases: int = 3000, stdout: IO[str] | None = None) -> list[li
             stdout.write(f"baove demo: {result}\n")
     # So that "may already be known" at intake finds the demo's registered children.
     call_command("link_index_registry", stdout=stdout or io.StringIO())
+    # Synthetic survey rounds for the indicator explorer and scorecards (labelled synthetic).
+    seed_indicators(stdout=stdout)
     _save_logins(path, logins)
     if stdout is not None:
         stdout.write(f"baove demo: {Case.objects.count()} cases ready\n")

@@ -235,8 +235,38 @@ for _item in _env_list("BAOVE_RESPONSE_HOURS", []):
     _level, _sep, _hours = _item.partition("=")
     BAOVE_RESPONSE_HOURS[_level.strip()] = int(_hours)
 
+# "default" is per process; "shared" lives in the database, so every web worker and the
+# background jobs see the same entries (the managers' dashboard numbers, which a scheduled
+# job recomputes every few minutes: see baove.monitoring.reads.warm).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "baove_cache",
+    },
+}
+
 # Aggregates shown to national analysts hide cells smaller than this.
 BAOVE_MIN_CELL = int(os.environ.get("BAOVE_MIN_CELL", "5"))
+
+# Public open data (no sign-in) hides cells smaller than this (see docs/opendata.md).
+BAOVE_OPEN_MIN_CELL = int(os.environ.get("BAOVE_OPEN_MIN_CELL", "10"))
+
+# Response timeframes for the first answer to a referral (accept or decline), by urgency,
+# in hours. Override with BAOVE_REFERRAL_RESPONSE_HOURS="emergency=4,urgent=24,routine=72".
+BAOVE_REFERRAL_RESPONSE_HOURS: dict[str, int] = {"emergency": 4, "urgent": 24, "routine": 72}
+for _item in _env_list("BAOVE_REFERRAL_RESPONSE_HOURS", []):
+    _level, _sep, _hours = _item.partition("=")
+    BAOVE_REFERRAL_RESPONSE_HOURS[_level.strip()] = int(_hours)
+
+# Days between reviews of a care placement, by placement type (residential care most often).
+BAOVE_PLACEMENT_REVIEW_DAYS: dict[str, int] = {
+    "parents": 180,
+    "kinship": 180,
+    "foster": 180,
+    "community": 180,
+    "residential": 90,
+}
 
 LOGGING = {
     "version": 1,

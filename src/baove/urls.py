@@ -15,6 +15,7 @@ urlpatterns = [
     path("screening/", include("baove.screening.urls")),
     path("placements/", include("baove.placements.urls")),
     path("indicators/", include("baove.dashboards.urls")),
+    path("reports/", include("baove.dashboards.download_urls")),
     path("open/", include("baove.opendata.urls")),
     path("monitoring/", include("baove.monitoring.urls")),
     path("", include("baove.web.urls")),

@@ -36,6 +36,30 @@ def create_agency(
 ) -> Agency:
     """Register an agency (a service provider or government office)."""
     _system_or_admin(acting_user)
+    with transaction.atomic():
+        agency = insert_agency(
+            code=code, name=name, sector=sector, province=province, commune=commune
+        )
+        record(acting_user, "agency.create", object_type="agency", object_id=agency.pk)
+    return agency
+
+
+def insert_agency(
+    *,
+    code: str,
+    name: str,
+    sector: str,
+    province: Province | None = None,
+    commune: Commune | None = None,
+) -> Agency:
+    """Validate and store an agency, with no permission check and no audit event.
+
+    Only for other actions (the service directory's ``create_provider``) that check their
+    own permission and write their own single audit event in the same transaction.
+
+    Raises:
+        ValidationFailed: With every invalid field; nothing is written.
+    """
     errors = Errors()
     code = errors.text("code", code, max_length=40, required=True)
     name = errors.text("name", name, max_length=200, required=True)
@@ -43,12 +67,9 @@ def create_agency(
     if code and Agency.objects.filter(code=code).exists():
         errors.add("code", _("This code is already used."))
     errors.raise_if_any()
-    with transaction.atomic():
-        agency = Agency.objects.create(
-            code=code, name=name, sector=sector, province=province, commune=commune
-        )
-        record(acting_user, "agency.create", object_type="agency", object_id=agency.pk)
-    return agency
+    return Agency.objects.create(
+        code=code, name=name, sector=sector, province=province, commune=commune
+    )
 
 
 def create_user(
@@ -71,6 +92,42 @@ def create_user(
     cannot sign in until a password is set.
     """
     _system_or_admin(acting_user)
+    with transaction.atomic():
+        user = insert_user(
+            username=username, password=password, role=role, commune=commune,
+            province=province, agency=agency, first_name=first_name, last_name=last_name,
+            language=language,
+        )  # fmt: skip
+        record(
+            acting_user,
+            "user.create",
+            object_type="user",
+            object_id=user.pk,
+            details={"username": user.username, "role": user.role},
+        )
+    return user
+
+
+def insert_user(
+    *,
+    username: str,
+    password: str | None,
+    role: str,
+    commune: Commune | None = None,
+    province: Province | None = None,
+    agency: Agency | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    language: str = "vi",
+) -> User:
+    """Validate and store a user, with no permission check and no audit event.
+
+    Only for other actions (the service directory's ``add_provider_staff``) that check
+    their own permission and write their own single audit event in the same transaction.
+
+    Raises:
+        ValidationFailed: With every invalid field; nothing is written.
+    """
     errors = Errors()
     username = errors.text("username", username, max_length=150, required=True)
     role = errors.choice("role", role, set(Role.values))
@@ -111,16 +168,8 @@ def create_user(
             for message in exc.messages:
                 errors.add("password", message)
     errors.raise_if_any()
-    with transaction.atomic():
-        user.set_password(password)
-        user.save()
-        record(
-            acting_user,
-            "user.create",
-            object_type="user",
-            object_id=user.pk,
-            details={"username": username, "role": role},
-        )
+    user.set_password(password)
+    user.save()
     return user
 
 

@@ -86,6 +86,8 @@ class Perm(enum.StrEnum):
     PLACEMENT_APPROVE = "placement.approve"
     # Dashboards and reports: indicator explorer, scorecards, SDMX/Excel/PDF downloads.
     INDICATOR_VIEW = "indicator.view"
+    # Publishing survey and administrative indicator rounds to the dashboards (administrators).
+    INDICATOR_PUBLISH = "indicator.publish"
     # Case management dashboards (managers, their province only).
     MONITORING_VIEW = "monitoring.view"
 
@@ -159,7 +161,15 @@ PERMISSIONS: dict[Role, tuple[Scope, frozenset[Perm]]] = {
     # rules; they do not read children's records.
     Role.ADMIN: (
         Scope.NATIONAL,
-        frozenset({Perm.USER_MANAGE, Perm.SERVICE_VIEW, Perm.SERVICE_MANAGE, Perm.SCREENING_RULES}),
+        frozenset(
+            {
+                Perm.USER_MANAGE,
+                Perm.SERVICE_VIEW,
+                Perm.SERVICE_MANAGE,
+                Perm.SCREENING_RULES,
+                Perm.INDICATOR_PUBLISH,
+            }
+        ),
     ),
 }
 

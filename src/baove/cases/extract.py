@@ -93,7 +93,8 @@ SCHEMAS: dict[str, pa.Schema] = {
 
 
 def pseudonym(kind: str, pk: int) -> str:
-    """Return the pseudonymous id of database row ``pk`` of ``kind`` (``child``/``case``)."""
+    """Return the pseudonymous id of database row ``pk`` of ``kind`` (``child``, ``case``,
+    ``placement``)."""
     return salted_hmac(_SALT, f"{kind}:{pk}", algorithm="sha256").hexdigest()[:24]
 
 
@@ -152,6 +153,48 @@ def _categories() -> Iterator[tuple[Any, ...]]:
         yield (pseudonym("case", case), code)
 
 
+def _placements() -> Iterator[tuple[Any, ...]]:
+    # Imported here: the placements app depends on cases, not the other way round.
+    from baove.placements.models import Placement
+    from baove.placements.vocab import EXTRACT_CARE_TYPE, PlacementStatus, PlacementType
+
+    rows = (
+        Placement.objects.filter(status__in=[PlacementStatus.ACTIVE, PlacementStatus.ENDED])
+        .exclude(placement_type=PlacementType.PARENTS)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "child_id",
+            "province_id",
+            "placement_type",
+            "facility_type",
+            "start_date",
+            "end_date",
+        )
+    )
+    for pk, child, province, kind, facility, start, end in rows.iterator(chunk_size=BATCH):
+        care = facility if kind == PlacementType.RESIDENTIAL else EXTRACT_CARE_TYPE[kind]
+        yield (pseudonym("placement", pk), pseudonym("child", child), province, care, start, end)
+
+
+def _referrals() -> Iterator[tuple[Any, ...]]:
+    # Imported here: the referrals app depends on cases, not the other way round.
+    from baove.referrals.models import Referral
+
+    rows = Referral.objects.order_by("pk").values_list(
+        "pk",
+        "case_id",
+        "from_province_id",
+        "sent_at",
+        "respond_by",
+        "first_response_at",
+        "delivered_at",
+    )
+    for pk, case, province, sent, due, first, delivered in rows.iterator(chunk_size=BATCH):
+        yield (pseudonym("referral", pk), pseudonym("case", case), province, sent, due, first,
+               delivered)  # fmt: skip
+
+
 def write_admin_extract(
     out: Path,
     *,
@@ -179,9 +222,8 @@ def write_admin_extract(
         "case_categories": _write(
             out / "case_categories.parquet", SCHEMAS["case_categories"], _categories()
         ),
-        # Not in the database yet: empty, with their columns, so the extract is complete.
-        "placements": _write(out / "placements.parquet", SCHEMAS["placements"], []),
-        "referrals": _write(out / "referrals.parquet", SCHEMAS["referrals"], []),
+        "placements": _write(out / "placements.parquet", SCHEMAS["placements"], _placements()),
+        "referrals": _write(out / "referrals.parquet", SCHEMAS["referrals"], _referrals()),
     }
     if population is not None:
         shutil.copyfile(population, out / "population.parquet")

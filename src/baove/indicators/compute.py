@@ -27,7 +27,7 @@ from baove.indicators.catalogue.model import (
 from baove.indicators.survey import Design, Measure, estimate
 from baove.indicators.survey.estimate import RESULT_NUMBER_COLUMNS
 
-__all__ = ["RESULT_COLUMNS", "compute_survey"]
+__all__ = ["PUBLISHED_COLUMNS", "RESULT_COLUMNS", "compute_survey"]
 
 RESULT_COLUMNS = (
     "indicator",
@@ -39,6 +39,9 @@ RESULT_COLUMNS = (
     *RESULT_NUMBER_COLUMNS,
 )
 ENGINE_COLUMNS = RESULT_COLUMNS[6:]
+#: Columns of a frame of published results (the dashboards' store, the reports): the
+#: figures of :data:`RESULT_COLUMNS` with the source, survey round and reference year.
+PUBLISHED_COLUMNS: tuple[str, ...] = ("indicator", "source", "round", "year", *RESULT_COLUMNS[4:])
 LonelyPsu = Literal["fail", "adjust", "certainty", "remove"]
 
 

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
+
+from baove.opendata import views
 
 app_name = "opendata"
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    path("", views.index, name="index"),
+    path("<slug:table>/", views.table, name="table"),
+    path("<slug:table>/<slug:by>.csv", views.table_csv, name="csv"),
+]

@@ -48,6 +48,9 @@ ABUSE_CATEGORIES: tuple[str, ...] = (
 CARE_TYPES: dict[str, str] = {
     "kinship_care": "family_based",
     "foster_care": "family_based",
+    # Community-based care (a family setting arranged and supported in the community),
+    # family-based as the placements app records it (baove.placements, "community").
+    "community_care": "family_based",
     "guardianship": "family_based",
     "adoption": "family_based",
     "residential_public": "residential",

@@ -1,0 +1,1 @@
+"""Rules files shipped with baove (one per released version)."""

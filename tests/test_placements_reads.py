@@ -97,3 +97,20 @@ def test_counts_by_type_now_and_as_of(world: World, settings: Any) -> None:
     assert len(reads.counts_for(world.analyst)) == 3
     with pytest.raises(ActionNotAllowed):
         reads.counts_for(world.officer_a1)
+
+
+def test_provider_does_not_see_placements_of_the_childs_unshared_cases(world: World) -> None:
+    from baove.cases import actions as case_actions
+
+    from .conftest import case_data, share_with
+
+    hidden = kinship(world.case_a1, world.officer_a1)  # on case A1, never shared
+    second = case_actions.open_case(
+        acting_user=world.officer_a1, child=world.case_a1.child, case_data=case_data()
+    )
+    share_with(world, second, world.agency_x, world.officer_a1)
+    _case, rows = reads.list_for_case(world.provider_x, second.pk)
+    assert hidden.pk not in [p.pk for p in rows]
+    # The officer of the commune sees the child's whole history from either case.
+    _case, rows = reads.list_for_case(world.officer_a1, second.pk)
+    assert [p.pk for p in rows] == [hidden.pk]

@@ -177,3 +177,30 @@ def test_permission_matrix(world: World, client: Client, role: str) -> None:
     assert (r.status_code == 200) == (role in ALLOWED["replay"])
     if role not in set().union(*ALLOWED.values()):
         assert scr.count() == before  # refused: nothing read, nothing written
+
+
+def test_screening_a_registry_child_needs_a_visible_child_and_is_audited(
+    world: World, client: Client
+) -> None:
+    from baove.core.validation import Errors
+    from baove.registry.actions import build_child, save_new_child
+
+    from .conftest import child_data
+
+    errors = Errors()
+    stranger = build_child(errors, child_data(world.commune_a1.code, given_name="Mai"))
+    errors.raise_if_any()
+    assert stranger is not None
+    save_new_child(stranger)  # in commune A1's registry, with no case: not yet the officer's
+    _login(client, world.officer_a1)
+    page = client.get(f"/screening/new/?child={stranger.pk}")
+    missing = client.get("/screening/new/?child=999999999")
+    assert page.status_code == missing.status_code == 404
+    assert "Mai" not in page.content.decode()
+    known = world.case_a1.child  # a child with a case in the officer's commune
+    assert client.get(f"/screening/new/?child={known.pk}").status_code == 200
+    assert AuditEvent.objects.filter(action="child.view", child_id=known.pk).count() == 1
+    assert client.get(f"/screening/new/?case={world.case_a1.pk}").status_code == 200
+    assert AuditEvent.objects.filter(
+        action="case.view", case_id=world.case_a1.pk, details__for="screening.record"
+    ).exists()

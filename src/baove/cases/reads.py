@@ -49,12 +49,19 @@ def _ids(cases: list[Case]) -> list[int]:
     return [c.pk for c in cases]
 
 
-def view_case(user: User, case_id: int | str) -> Case:
-    """Return a case for display and audit the read."""
-    case = access_case(user, case_id)
+def view_case(user: User, case_id: int | str, perm: Perm = Perm.CASE_VIEW) -> Case:
+    """Return a case for display and audit the read.
+
+    Args:
+        user: The reader.
+        case_id: The case asked for (any text; "not found" unless a case in scope).
+        perm: The permission the page needs (a referral or placement form shows the case to
+            users who hold ``REFERRAL_SEND`` or ``PLACEMENT_RECORD``).
+    """
+    case = access_case(user, case_id, perm)
     record(
         user, "case.view", case_id=case.pk, child_id=case.child_id, object_type="case",
-        object_id=case.pk,
+        object_id=case.pk, details={} if perm is Perm.CASE_VIEW else {"for": str(perm)},
     )  # fmt: skip
     return case
 

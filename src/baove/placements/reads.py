@@ -52,16 +52,19 @@ def scoped_placements(
     return qs
 
 
-def child_history(case: Case) -> list[Placement]:
-    """Every placement of the case's child, newest first (call after an access check).
+def child_history(case: Case, user: User) -> list[Placement]:
+    """The placements of the case's child ``user`` may see, newest first.
 
-    One query; the case page has already audited the read of the case.
+    Call after an access check; one query, and the case page has already audited the read
+    of the case. Commune and province users see every placement of the child (a child's
+    placements are all in their area); provider staff only those recorded on cases shared
+    with their agency, never those of the child's other cases.
     """
-    return list(
-        Placement.objects.filter(child_id=case.child_id)
-        .select_related("agency")
-        .order_by("-start_date", "-id")
-    )
+    qs = Placement.objects.filter(child_id=case.child_id)
+    if scope_of(user) is Scope.AGENCY:
+        shared = scoped_cases(user).filter(child_id=case.child_id).values("id")
+        qs = qs.filter(case_id__in=shared)
+    return list(qs.select_related("agency").order_by("-start_date", "-id"))
 
 
 def list_for_case(user: User, case_id: int | str) -> tuple[Case, list[Placement]]:
@@ -71,7 +74,7 @@ def list_for_case(user: User, case_id: int | str) -> tuple[Case, list[Placement]
         NotFound: The case does not exist or is not in the user's area.
     """
     case = access_case(user, case_id)
-    rows = child_history(case)
+    rows = child_history(case, user)
     record(
         user, "placement.list", case_id=case.pk, child_id=case.child_id,
         object_type="placement", details={"results": [p.pk for p in rows]},

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from baove.accounts.models import User
 from baove.accounts.roles import Perm, has_perm
-from baove.cases.access import access_case
+from baove.cases import reads as case_reads
 from baove.core.errors import ActionNotAllowed, DomainError, NotFound, ValidationFailed
 from baove.placements import actions, reads
 from baove.placements import forms as placement_forms
@@ -70,7 +70,7 @@ def record(request: HttpRequest, case_id: int) -> HttpResponse:
     if not has_perm(user, Perm.PLACEMENT_RECORD):
         return _forbidden(request)
     try:
-        case = access_case(user, case_id, Perm.PLACEMENT_RECORD)
+        case = case_reads.view_case(user, case_id, Perm.PLACEMENT_RECORD)
     except NotFound:
         return _not_found(request)
     status = 200

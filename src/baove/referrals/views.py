@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from baove.accounts.roles import Perm, has_perm
-from baove.cases.access import access_case
+from baove.cases import reads as case_reads
 from baove.cases.actions import has_consent
 from baove.cases.vocab import ConsentPurpose
 from baove.core.errors import DomainError, NotFound, ValidationFailed
@@ -81,7 +81,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
         return _forbidden(request)
     source = request.POST if request.method == "POST" else request.GET
     try:
-        case = access_case(user, source.get("case", ""), Perm.REFERRAL_SEND)
+        case = case_reads.view_case(user, source.get("case", ""), Perm.REFERRAL_SEND)
     except NotFound:
         return _not_found(request)
     override = has_perm(user, Perm.REFERRAL_CONSENT_OVERRIDE)

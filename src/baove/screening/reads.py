@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from baove.accounts.roles import Perm, Scope, has_perm, scope_of
 from baove.audit.log import record
-from baove.cases.access import access_case
+from baove.cases.access import access_case, scoped_children
 from baove.core.errors import NotFound
+from baove.registry.models import Child
 from baove.screening.models import ProactiveRow, ProactiveRun, Screening
 
 if TYPE_CHECKING:
@@ -143,3 +144,24 @@ def visit_list(
         details={"commune": user.commune_id if scope_of(user) is Scope.COMMUNE else commune_code},
     )  # fmt: skip
     return run, rows.order_by("commune_id", "rank")
+
+
+def child_for_screening(user: User, value: str) -> Child:
+    """A child the user may see, or one on a visit list of theirs; the read is audited.
+
+    'Not found' otherwise, exactly as for a missing child: a registry child with no case
+    in scope is reachable only from a proactive visit list the user may see.
+    """
+    text = value.strip()
+    pk = int(text) if text.isascii() and text.isdigit() and len(text) < 18 else None
+    child = None
+    if pk is not None:
+        visible = scoped_children(user).filter(pk=pk).exists() or (
+            ProactiveRow.objects.filter(child_id=pk, run__in=scoped_runs(user)).exists()
+        )
+        child = Child.objects.select_related("commune").filter(pk=pk).first() if visible else None
+    if child is None:
+        raise NotFound(_("Child not found."))
+    record(user, "child.view", child_id=child.pk, object_type="child", object_id=child.pk,
+           details={"for": "screening"})  # fmt: skip
+    return child

@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from baove.accounts.roles import Perm, Scope, has_perm, require, scope_of
-from baove.cases.access import access_case
+from baove.cases import reads as case_reads
 from baove.cases.models import Case
-from baove.core.errors import DomainError, NotFound, ValidationFailed
+from baove.core.errors import DomainError, ValidationFailed
 from baove.geo.models import Commune
 from baove.registry.models import Child
 from baove.riskrules import ITEMS, level_label, result_from_matches
@@ -48,23 +48,6 @@ def _fail(form: Any, error: ValidationFailed) -> None:
             form.add_error(name if name in form.fields else None, str(text))
 
 
-def _child_in_scope(user: Any, value: str) -> Child:
-    """A registry child in the user's area ('not found' otherwise, as for a missing one)."""
-    text = value.strip()
-    child = (
-        Child.objects.select_related("commune").filter(pk=int(text)).first()
-        if text.isascii() and text.isdigit() and len(text) < 18
-        else None
-    )
-    scope = scope_of(user)
-    if child is None or not (
-        (scope is Scope.COMMUNE and child.commune_id == user.commune_id)
-        or (scope is Scope.PROVINCE and child.province_id == user.province_id)
-    ):
-        raise NotFound(_("Child not found."))
-    return child
-
-
 def _reason_texts(screening: Screening) -> list[dict[str, Any]]:
     vi = (get_language() or "vi").startswith("vi")
     out = []
@@ -85,9 +68,9 @@ def new(request: HttpRequest) -> HttpResponse:
     case: Case | None = None
     child: Child | None = None
     if request.GET.get("child"):
-        child = _child_in_scope(user, request.GET["child"])
+        child = reads.child_for_screening(user, request.GET["child"])
     else:
-        case = access_case(user, request.GET.get("case", ""), Perm.SCREENING_RECORD)
+        case = case_reads.view_case(user, request.GET.get("case", ""), Perm.SCREENING_RECORD)
         child = case.child
     kind = "proactive" if case is None else "intake"
     form = ScreeningForm(request.POST or None, initial={"kind": kind})

@@ -34,7 +34,7 @@ def case_placements(context: dict[str, Any], case: Any) -> str:
         "placements/_panel.html",
         {
             "case": case,
-            "placements": reads.child_history(case),
+            "placements": reads.child_history(case, user),
             "can_record": has_perm(user, Perm.PLACEMENT_RECORD) and case.is_open,
         },
     )

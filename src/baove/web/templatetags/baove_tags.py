@@ -45,6 +45,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "approval.approved": _("Approved a request"),
     "approval.rejected": _("Rejected a request"),
     "child.update": _("Changed the child's details"),
+    "child.view": _("Viewed the child's details"),
     "child.add_caregiver": _("Added a caregiver"),
     "user.create": _("Created a user account"),
     "user.activate": _("Reactivated a user account"),

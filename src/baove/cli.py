@@ -49,7 +49,8 @@ def serve(host: str, port: int, workers: int, *, jobs: bool = True) -> None:
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
             self.cfg.set("accesslog", None)
-            self.cfg.set("timeout", 60)
+            # The national PDF report takes about 10 s on an idle 2-core machine; leave room.
+            self.cfg.set("timeout", 120)
 
         def load(self) -> Any:
             return application

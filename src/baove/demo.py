@@ -273,6 +273,10 @@ def prepare_demo(*, cases: int = 3000, stdout: IO[str] | None = None) -> list[li
     call_command("link_index_registry", stdout=stdout or io.StringIO())
     # Synthetic survey rounds for the indicator explorer and scorecards (labelled synthetic).
     seed_indicators(stdout=stdout)
+    # matplotlib builds its font cache on first use (tens of seconds on a busy machine):
+    # pay it here rather than in the first PDF report someone downloads.
+    import matplotlib.font_manager  # noqa: F401
+
     _save_logins(path, logins)
     if stdout is not None:
         stdout.write(f"baove demo: {Case.objects.count()} cases ready\n")

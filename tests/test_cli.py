@@ -91,3 +91,13 @@ def test_demo_recovers_lost_sign_ins(demo_dir: Path) -> None:
     result = baove(demo_dir, "demo", "--no-serve")
     assert result.returncode == 0, result.stderr
     assert {role for _u, _p, role in sign_ins(result.stdout)} == set(Role.values)
+
+
+def test_demo_passwords_are_drawn_again_when_too_like_the_user_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from baove import demo
+
+    draws = iter(["canbo.xa1", "Xq7-pLm2Rt9z"])  # the first is "too similar" to canbo.xa
+    monkeypatch.setattr("baove.demo.secrets.token_urlsafe", lambda _n: next(draws))
+    assert demo._new_password("canbo.xa") == "Xq7-pLm2Rt9z"

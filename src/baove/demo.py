@@ -14,6 +14,8 @@ import secrets
 from typing import IO, Any
 
 from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -67,10 +69,26 @@ def _save_logins(path: Any, logins: list[list[str]]) -> None:
     path.chmod(0o600)
 
 
+def _new_password(username: str) -> str:
+    """A random password that Django's validators accept for ``username``.
+
+    A random string is, now and then, "too similar" to a short user name; draw again then,
+    rather than fail the demo.
+    """
+    for _attempt in range(50):
+        password = secrets.token_urlsafe(9)
+        try:
+            validate_password(password, User(username=username))
+        except ValidationError:
+            continue
+        return password
+    raise RuntimeError("could not draw a valid demo password")  # pragma: no cover
+
+
 def _make_users(commune: Commune, province: Province, agency: Agency) -> list[list[str]]:
     logins: list[list[str]] = []
     for username, role, where in DEMO_USERS:
-        password = secrets.token_urlsafe(9)
+        password = _new_password(username)
         account_actions.create_user(
             username=username,
             password=password,
@@ -232,7 +250,7 @@ def prepare_demo(*, cases: int = 3000, stdout: IO[str] | None = None) -> list[li
         logins = []
         for username, role, _where in DEMO_USERS:
             if username in existing:
-                password = secrets.token_urlsafe(9)
+                password = _new_password(username)
                 account_actions.set_password(existing[username], password=password,
                                              acting_user=None)  # fmt: skip
                 logins.append([username, password, role])

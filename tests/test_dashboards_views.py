@@ -145,6 +145,9 @@ def test_scorecard(client: Client, world: World, published: None, language: str)
         # catalogue names and labels come in Vietnamese (interface strings once the .po
         # files carry this app's msgids)
         assert CATALOGUE["stunting"].name_vi in body and 'lang="vi"' in body
+        # The rates of change behind on/off track read in Vietnamese too.
+        assert "observed" not in body and "required" not in body
+        assert re.search(r"thực tế [+-]\d+\.\d\d% mỗi năm, cần [+-]\d+\.\d\d% mỗi năm", body)
 
 
 def test_scorecard_errors(client: Client, world: World, published: None) -> None:

@@ -203,3 +203,11 @@ def details_json(value: Any) -> str:
         return ""
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
     return text if len(text) <= 300 else text[:299] + "…"
+
+
+@register.filter
+def signed_percent(rate: float | None) -> str:
+    """Return a rate of change (0.0256) as signed per cent text ("+2.56%"), "" for None."""
+    if rate is None:
+        return ""
+    return f"{rate * 100:+.2f}%"

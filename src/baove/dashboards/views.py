@@ -21,17 +21,11 @@ from baove.accounts.roles import Perm, has_perm
 from baove.dashboards import pages
 from baove.dashboards.store import Snapshot, snapshot
 from baove.indicators.catalogue import CATALOGUE
+from baove.web.shortcuts import forbidden as _forbidden
+from baove.web.shortcuts import not_found as _not_found
 
 _ID = re.compile(r"^[a-z0-9_]{1,60}$")
 _ROUND = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,39}$")
-
-
-def _forbidden(request: HttpRequest) -> HttpResponse:
-    return render(request, "403.html", status=403)
-
-
-def _not_found(request: HttpRequest) -> HttpResponse:
-    return render(request, "404.html", status=404)
 
 
 def _bad(request: HttpRequest) -> HttpResponse:

@@ -9,7 +9,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from baove.notifications import actions, reads
-from baove.web.views import _page_number, _user, guard
+from baove.web.shortcuts import page_number as _page_number
+from baove.web.shortcuts import signed_in_user as _user
+from baove.web.views import guard
 
 PER_PAGE = 50
 

@@ -15,13 +15,10 @@ from baove.cases.reads import neutralise
 from baove.opendata import indicators as open_indicators
 from baove.opendata import tables
 from baove.opendata.api import NOTE
+from baove.web.shortcuts import not_found as _not_found
 
 #: Browsers and proxies may keep public pages a while: they change once a month.
 _PUBLIC = cache_control(public=True, max_age=600)
-
-
-def _not_found(request: HttpRequest) -> HttpResponse:
-    return render(request, "404.html", status=404)
 
 
 @require_GET

@@ -14,7 +14,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,29 +29,11 @@ from baove.placements import forms as placement_forms
 from baove.placements.models import Placement
 from baove.placements.vocab import FAMILY_OPTIONS, PlacementStatus, PlacementType
 from baove.web.forms import apply_errors
+from baove.web.shortcuts import error_text as _text
+from baove.web.shortcuts import forbidden as _forbidden
+from baove.web.shortcuts import not_found as _not_found
+from baove.web.shortcuts import signed_in_user as _user
 from baove.web.views import guard
-
-MESSAGE_MAX = 500
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User) or not user.is_authenticated:
-        raise PermissionDenied
-    return user
-
-
-def _text(error: DomainError) -> str:
-    text = str(error)
-    return text if len(text) <= MESSAGE_MAX else text[: MESSAGE_MAX - 1] + "…"
-
-
-def _not_found(request: HttpRequest) -> HttpResponse:
-    return render(request, "404.html", status=404)
-
-
-def _forbidden(request: HttpRequest) -> HttpResponse:
-    return render(request, "403.html", status=403)
 
 
 def _detail_url(placement_id: int) -> str:

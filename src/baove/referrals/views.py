@@ -30,7 +30,12 @@ from baove.referrals.vocab import TRANSITIONS, ReferralStatus, SharedField
 from baove.services.models import Service
 from baove.services.reads import reachable_services
 from baove.web.forms import apply_errors
-from baove.web.views import _forbidden, _not_found, _page_number, _text, _user, guard
+from baove.web.shortcuts import error_text as _text
+from baove.web.shortcuts import forbidden as _forbidden
+from baove.web.shortcuts import not_found as _not_found
+from baove.web.shortcuts import page_number as _page_number
+from baove.web.shortcuts import signed_in_user as _user
+from baove.web.views import guard
 
 PER_PAGE = 25
 

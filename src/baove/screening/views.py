@@ -37,7 +37,8 @@ from baove.screening.forms import (
 )
 from baove.screening.models import RulesVersion, Screening
 from baove.screening.rules import active_rules, rules_for_version
-from baove.web.views import _user, guard
+from baove.web.shortcuts import signed_in_user as _user
+from baove.web.views import guard
 
 RUNS_SHOWN = 50
 

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -35,33 +34,15 @@ from baove.services.importer import COLUMNS, MAX_BYTES, ImportFailed, import_ser
 from baove.services.models import Service
 from baove.services.reads import DirectoryFilter
 from baove.web.forms import apply_errors
+from baove.web.shortcuts import error_text as _text
+from baove.web.shortcuts import forbidden as _forbidden
+from baove.web.shortcuts import page_number as _page_number
+from baove.web.shortcuts import signed_in_user as _user
 from baove.web.views import guard
 
 PER_PAGE = 50
-MESSAGE_MAX = 500
 #: Most problems an import page lists (the command line lists more).
 MAX_SHOWN = 500
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User) or not user.is_authenticated:
-        raise PermissionDenied
-    return user
-
-
-def _text(error: DomainError) -> str:
-    text = str(error)
-    return text if len(text) <= MESSAGE_MAX else text[: MESSAGE_MAX - 1] + "…"
-
-
-def _forbidden(request: HttpRequest) -> HttpResponse:
-    return render(request, "403.html", status=403)
-
-
-def _page_number(value: str | None) -> int:
-    text = (value or "").strip()
-    return max(1, int(text)) if text.isascii() and text.isdigit() and len(text) <= 6 else 1
 
 
 def _fail(form: Any, error: DomainError) -> int:

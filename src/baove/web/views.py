@@ -20,7 +20,6 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import (
@@ -72,6 +71,11 @@ from baove.matching.models import ReviewStatus
 from baove.registry import actions as registry_actions
 from baove.web import forms as web_forms
 from baove.web.context import area_of
+from baove.web.shortcuts import error_text as _text
+from baove.web.shortcuts import forbidden as _forbidden
+from baove.web.shortcuts import not_found as _not_found
+from baove.web.shortcuts import page_number as _page_number
+from baove.web.shortcuts import signed_in_user as _user
 from baove.web.templatetags.baove_tags import ACTION_LABELS
 
 P = ParamSpec("P")
@@ -81,34 +85,9 @@ CASELOAD_PER_PAGE = 25
 AUDIT_PER_PAGE = 50
 USERS_PER_PAGE = 50
 TIMELINE_LIMIT = 200
-#: Longest message text put in a flash message (raw user input may be echoed in one).
-MESSAGE_MAX = 500
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _user(request: HttpRequest) -> User:
-    """Return the signed-in user (every caller is behind ``login_required``)."""
-    user = request.user
-    if not isinstance(user, User) or not user.is_authenticated:
-        raise PermissionDenied
-    return user
-
-
-def _text(error: DomainError) -> str:
-    """Return the translated message of a domain error, cut to a sane length."""
-    text = str(error)
-    return text if len(text) <= MESSAGE_MAX else text[: MESSAGE_MAX - 1] + "…"
-
-
-def _not_found(request: HttpRequest) -> HttpResponse:
-    # One page for "does not exist" and "not yours", so nobody learns a record exists.
-    return render(request, "404.html", status=404)
-
-
-def _forbidden(request: HttpRequest) -> HttpResponse:
-    return render(request, "403.html", status=403)
 
 
 def _refused(request: HttpRequest, error: DomainError) -> HttpResponse:
@@ -133,14 +112,6 @@ def guard(view: View[P]) -> View[P]:
 
     update_wrapper(wrapper, view)
     return wrapper
-
-
-def _page_number(value: str | None) -> int:
-    """Parse a ``?page=`` value; anything odd (``-1``, ``x``, huge) means page 1."""
-    text = (value or "").strip()
-    if text.isascii() and text.isdigit() and len(text) <= 6:
-        return max(1, int(text))
-    return 1
 
 
 def home_url(user: User) -> str | None:
